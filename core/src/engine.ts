@@ -1,0 +1,86 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AuditRecorder } from './audit/recorder.js';
+import { createAuditService, type AuditService } from './audit/service.js';
+import { OffsetClock, systemClock, type Clock } from './clock/clock.js';
+import { TestClock } from './clock/test-clock.js';
+import type { Config } from './config/config.js';
+import { entities } from './entities.js';
+import { migrations } from './persistence/migrations/index.js';
+import { ObjectRegistry } from './object/registry.js';
+import { openDatabase, type Database } from './persistence/database.js';
+import { createSecurityService, type SecurityService } from './security/service.js';
+import { createTenantService, type TenantService } from './tenant/service.js';
+
+/**
+ * The composition root: builds every domain service once, in dependency order, and hands each only
+ * what it needs. No global singletons: server/ and tests get everything from here.
+ */
+export interface Engine {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly clock: Clock;
+  /** Present only in test mode (KB_TEST_MODE=true). */
+  readonly testClock: TestClock | null;
+  readonly tenants: TenantService;
+  readonly security: SecurityService;
+  readonly audit: AuditService;
+  /** Where tags and custom fields find the objects they are attached to; each domain registers its types. */
+  readonly objects: ObjectRegistry;
+  health(): Promise<{ database: boolean; redis: boolean }>;
+  stop(): Promise<void>;
+}
+
+export async function startEngine(config: Config, logger: Logger): Promise<Engine> {
+  const db = await openDatabase({
+    url: config.dbUrl,
+    entities,
+    migrations,
+    subscribers: [new AuditRecorder()],
+    logger,
+    poolSize: config.dbPoolSize,
+  });
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  await redis.connect().catch((err: Error) => logger.error({ err: err.message }, 'redis is not reachable'));
+
+  let clock: Clock = systemClock;
+  let testClock: TestClock | null = null;
+  if (config.testMode) {
+    const offsetClock = new OffsetClock();
+    testClock = new TestClock(db, offsetClock, config.redisUrl);
+    await testClock.start();
+    clock = offsetClock;
+  }
+
+  const tenants = createTenantService({ db, clock });
+  const security = createSecurityService({ db, config });
+  const audit = createAuditService({ db });
+  const objects = new ObjectRegistry();
+
+  return {
+    config,
+    logger,
+    db,
+    clock,
+    testClock,
+    tenants,
+    security,
+    audit,
+    objects,
+    async health() {
+      const database = await db.ping();
+      const redisOk = await redis.ping().then(
+        (r) => r === 'PONG',
+        () => false,
+      );
+      return { database, redis: redisOk };
+    },
+    async stop() {
+      await testClock?.stop();
+      redis.disconnect();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { AccountEmailEntity, AccountEntity } from './account/model.js';
+import { AuditLogEntity } from './audit/model.js';
+import { TestClockEntity } from './clock/model.js';
+import { CustomFieldEntity } from './customfield/model.js';
+import { RoleEntity, UserEntity } from './security/model.js';
+import { TagDefinitionEntity, TagEntity } from './tag/model.js';
+import { TenantEntity, TenantKvEntity } from './tenant/model.js';
+
+/** Every table Billwright owns. Migrations are generated from this list (server/src/cli/create-migration.ts). */
+export const entities = [
+  TenantEntity,
+  TenantKvEntity,
+  UserEntity,
+  RoleEntity,
+  AccountEntity,
+  AccountEmailEntity,
+  TagDefinitionEntity,
+  TagEntity,
+  CustomFieldEntity,
+  AuditLogEntity,
+  TestClockEntity,
+];

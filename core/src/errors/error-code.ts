@@ -1,0 +1,54 @@
+/**
+ * Stable error codes. Where Kill Bill defines the error (kbapi ErrorCode.java) the name and the numeric
+ * code are Kill Bill's, so an error body reads exactly as Kill Bill's would; Billwright's own codes live
+ * in the 90000 range so they never collide. `className` is the Java exception Kill Bill would name.
+ * server/src/errors.ts maps every code to an HTTP status in one table.
+ */
+export const ErrorCode = {
+  // Common (Kill Bill)
+  CURRENCY_INVALID: { code: 3, className: 'IllegalArgumentException' },
+  UNEXPECTED_ERROR: { code: 4, className: 'IllegalStateException' },
+  // Account (Kill Bill)
+  ACCOUNT_ALREADY_EXISTS: { code: 3000, className: 'AccountApiException' },
+  ACCOUNT_INVALID_NAME: { code: 3001, className: 'AccountApiException' },
+  ACCOUNT_DOES_NOT_EXIST_FOR_ID: { code: 3002, className: 'AccountApiException' },
+  ACCOUNT_DOES_NOT_EXIST_FOR_KEY: { code: 3003, className: 'AccountApiException' },
+  ACCOUNT_CANNOT_CHANGE_EXTERNAL_KEY: { code: 3005, className: 'AccountApiException' },
+  ACCOUNT_UPDATE_FAILED: { code: 3007, className: 'AccountApiException' },
+  ACCOUNT_EMAIL_ALREADY_EXISTS: { code: 3500, className: 'AccountApiException' },
+  // Tag definitions and tags (Kill Bill)
+  TAG_DEFINITION_CONFLICTS_WITH_CONTROL_TAG: { code: 3900, className: 'TagDefinitionApiException' },
+  TAG_DEFINITION_ALREADY_EXISTS: { code: 3901, className: 'TagDefinitionApiException' },
+  TAG_DEFINITION_DOES_NOT_EXIST: { code: 3902, className: 'TagDefinitionApiException' },
+  TAG_DEFINITION_IN_USE: { code: 3903, className: 'TagDefinitionApiException' },
+  TAG_DOES_NOT_EXIST: { code: 3950, className: 'TagApiException' },
+  TAG_CANNOT_BE_REMOVED: { code: 3951, className: 'TagApiException' },
+  TAG_ALREADY_EXISTS: { code: 3952, className: 'TagApiException' },
+  // Custom fields (Kill Bill)
+  CUSTOM_FIELD_ALREADY_EXISTS: { code: 9000, className: 'CustomFieldApiException' },
+  // Tenants (Kill Bill)
+  TENANT_ALREADY_EXISTS: { code: 20000, className: 'TenantApiException' },
+  TENANT_DOES_NOT_EXIST_FOR_ID: { code: 20001, className: 'TenantApiException' },
+  TENANT_DOES_NOT_EXIST_FOR_KEY: { code: 20002, className: 'TenantApiException' },
+  TENANT_DOES_NOT_EXIST_FOR_API_KEY: { code: 20003, className: 'TenantApiException' },
+  TENANT_NO_SUCH_KEY: { code: 20006, className: 'TenantApiException' },
+  // Security (Kill Bill)
+  SECURITY_NOT_ENOUGH_PERMISSIONS: { code: 40000, className: 'AuthorizationException' },
+  SECURITY_INVALID_USER: { code: 40001, className: 'SecurityApiException' },
+  SECURITY_USER_ALREADY_EXISTS: { code: 40002, className: 'SecurityApiException' },
+  SECURITY_INVALID_ROLE: { code: 40003, className: 'SecurityApiException' },
+  SECURITY_ROLE_ALREADY_EXISTS: { code: 40004, className: 'SecurityApiException' },
+  SECURITY_INVALID_PERMISSIONS: { code: 40005, className: 'SecurityApiException' },
+  // Billwright's own (no Kill Bill equivalent code; Kill Bill answers these with a bare exception)
+  INVALID_PARAMETER: { code: 90000, className: 'IllegalArgumentException' },
+  MALFORMED_REQUEST: { code: 90001, className: 'JsonParseException' },
+  PAYLOAD_TOO_LARGE: { code: 90002, className: 'PayloadTooLargeException' },
+  NOT_FOUND: { code: 90003, className: 'NotFoundException' },
+  NOT_AUTHENTICATED: { code: 90004, className: 'AuthenticationException' },
+  TENANT_NOT_SUPPLIED: { code: 90005, className: 'IllegalArgumentException' },
+  CUSTOM_FIELD_DOES_NOT_EXIST: { code: 90006, className: 'CustomFieldApiException' },
+  TEST_MODE_DISABLED: { code: 90007, className: 'NotFoundException' },
+  CONFLICT: { code: 90008, className: 'IllegalStateException' },
+} as const satisfies Record<string, { code: number; className: string }>;
+
+export type ErrorCode = keyof typeof ErrorCode;

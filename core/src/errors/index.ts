@@ -1,0 +1,2 @@
+export { ErrorCode } from './error-code.js';
+export { BillingError, isBillingError } from './billing-error.js';

@@ -1,0 +1,17 @@
+export * from './errors/index.js';
+export * from './values/index.js';
+export type * from './context.js';
+export { isTenantCall } from './context.js';
+export * from './config/config.js';
+export { entities } from './entities.js';
+export { migrations } from './persistence/migrations/index.js';
+export { openDatabase, dropDatabase, type Database } from './persistence/database.js';
+export { parseDatabaseUrl } from './persistence/database-url.js';
+export { systemClock, OffsetClock, type Clock } from './clock/clock.js';
+export { TestClock } from './clock/test-clock.js';
+export { AuditRecorder } from './audit/recorder.js';
+export * from './audit/index.js';
+export { startEngine, type Engine } from './engine.js';
+export * from './tenant/index.js';
+export * from './security/index.js';
+export { ObjectRegistry, type ObjectLookup, type OwnedObject } from './object/registry.js';

@@ -1,0 +1,78 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261201075153_initial extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`accounts\` add unique \`accounts_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`accounts\` add index \`accounts_parent_account_id_index\`(\`parent_account_id\`);`);
+    this.addSql(`alter table \`accounts\` add index \`accounts_tenant_record_id_record_id_index\`(\`tenant_record_id\`, \`record_id\`);`);
+    this.addSql(`alter table \`accounts\` add unique \`accounts_tenant_record_id_external_key_unique\`(\`tenant_record_id\`, \`external_key\`);`);
+
+    this.addSql(`create table \`account_emails\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`account_id\` varchar(36) not null, \`email\` varchar(128) not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`account_emails\` add unique \`account_emails_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`account_emails\` add index \`account_emails_tenant_record_id_account_id_index\`(\`tenant_record_id\`, \`account_id\`);`);
+
+    this.addSql(`create table \`audit_log\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`object_type\` varchar(30) not null, \`target_id\` varchar(36) not null, \`target_record_id\` bigint null, \`table_name\` varchar(50) not null, \`change_type\` varchar(10) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`reason_code\` varchar(255) null, \`comments\` varchar(255) null, \`user_token\` varchar(64) null, \`history\` json not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`audit_log\` add index \`audit_log_tenant_record_id_target_id_index\`(\`tenant_record_id\`, \`target_id\`);`);
+
+    this.addSql(`create table \`custom_fields\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`object_id\` varchar(36) not null, \`object_type\` varchar(30) not null, \`field_name\` varchar(64) not null, \`field_value\` varchar(255) not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`custom_fields\` add unique \`custom_fields_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`custom_fields\` add index \`custom_fields_tenant_record_id_object_id_index\`(\`tenant_record_id\`, \`object_id\`);`);
+    this.addSql(`alter table \`custom_fields\` add index \`custom_fields_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+
+    this.addSql(`create table \`security_roles\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`role_name\` varchar(128) not null, \`permissions\` json not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`security_roles\` add unique \`security_roles_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`security_roles\` add unique \`security_roles_role_name_unique\`(\`role_name\`);`);
+
+    this.addSql(`create table \`tags\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`tag_definition_id\` varchar(36) not null, \`object_id\` varchar(36) not null, \`object_type\` varchar(30) not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`tags\` add unique \`tags_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`tags\` add index \`tags_tenant_record_id_object_id_index\`(\`tenant_record_id\`, \`object_id\`);`);
+    this.addSql(`alter table \`tags\` add index \`tags_tenant_record_id_tag_definition_id_index\`(\`tenant_record_id\`, \`tag_definition_id\`);`);
+    this.addSql(`alter table \`tags\` add index \`tags_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+
+    this.addSql(`create table \`tag_definitions\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`name\` varchar(50) not null, \`description\` varchar(200) not null, \`applicable_object_types\` json not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`tag_definitions\` add unique \`tag_definitions_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`tag_definitions\` add index \`tag_definitions_tenant_record_id_name_index\`(\`tenant_record_id\`, \`name\`);`);
+
+    this.addSql(`create table \`tenants\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`external_key\` varchar(255) null, \`api_key\` varchar(128) not null, \`api_secret_hash\` varchar(255) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`tenants\` add unique \`tenants_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`tenants\` add unique \`tenants_external_key_unique\`(\`external_key\`);`);
+    this.addSql(`alter table \`tenants\` add unique \`tenants_api_key_unique\`(\`api_key\`);`);
+
+    this.addSql(`create table \`tenant_kvs\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`tenant_key\` varchar(255) not null, \`tenant_value\` mediumtext not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`tenant_kvs\` add unique \`tenant_kvs_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`tenant_kvs\` add index \`tenant_kvs_tenant_record_id_tenant_key_index\`(\`tenant_record_id\`, \`tenant_key\`);`);
+
+    this.addSql(`create table \`test_clock\` (\`record_id\` int unsigned not null auto_increment primary key, \`offset_ms\` bigint not null, \`updated_date\` datetime(3) not null) default character set utf8mb4 engine = InnoDB;`);
+
+    this.addSql(`create table \`security_users\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`username\` varchar(128) not null, \`password_hash\` varchar(255) not null, \`roles\` json not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`security_users\` add unique \`security_users_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`security_users\` add unique \`security_users_username_unique\`(\`username\`);`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists \`accounts\`;`);
+
+    this.addSql(`drop table if exists \`account_emails\`;`);
+
+    this.addSql(`drop table if exists \`audit_log\`;`);
+
+    this.addSql(`drop table if exists \`custom_fields\`;`);
+
+    this.addSql(`drop table if exists \`security_roles\`;`);
+
+    this.addSql(`drop table if exists \`tags\`;`);
+
+    this.addSql(`drop table if exists \`tag_definitions\`;`);
+
+    this.addSql(`drop table if exists \`tenants\`;`);
+
+    this.addSql(`drop table if exists \`tenant_kvs\`;`);
+
+    this.addSql(`drop table if exists \`test_clock\`;`);
+
+    this.addSql(`drop table if exists \`security_users\`;`);
+  }
+
+}

@@ -1,0 +1,2 @@
+export { createTenantService, type TenantService } from './service.js';
+export { TenantKey, type Tenant, type TenantKeyValue, type CreateTenantInput } from './tenant.js';

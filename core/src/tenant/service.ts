@@ -1,0 +1,184 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Clock } from '../clock/clock.js';
+import type { CallContext, SystemCallContext, TenantContext, TenantRef } from '../context.js';
+import { BillingError } from '../errors/index.js';
+import type { Database } from '../persistence/database.js';
+import { readEm, writeTx } from '../persistence/scope.js';
+import { CredentialCache } from '../security/credential-cache.js';
+import { hashSecret, verifySecret } from '../security/secret-hash.js';
+import { requirePermission } from '../security/subject.js';
+import { newId, type TenantId } from '../values/ids.js';
+import { TenantEntity, TenantKvEntity, type TenantRow } from './model.js';
+import type { CreateTenantInput, Tenant, TenantKeyValue } from './tenant.js';
+
+export interface TenantService {
+  create(ctx: SystemCallContext, input: CreateTenantInput): Promise<Tenant>;
+  getById(id: TenantId): Promise<Tenant>;
+  getByApiKey(apiKey: string): Promise<Tenant>;
+  /** The tenant whose key and secret these are, or null: the check behind X-Killbill-ApiKey/-ApiSecret. */
+  authenticate(apiKey: string, apiSecret: string): Promise<TenantRef | null>;
+
+  /** Appends a value to a user key (`userKeyValue/{key}`); a key may hold several. */
+  addValue(ctx: CallContext, key: string, value: string): Promise<TenantKeyValue>;
+  /** Replaces whatever a single-value key held (per-tenant config, plugin config). */
+  putValue(ctx: CallContext, key: string, value: string): Promise<TenantKeyValue>;
+  getValues(ctx: TenantContext, key: string): Promise<TenantKeyValue>;
+  searchKeys(ctx: TenantContext, prefix: string): Promise<TenantKeyValue[]>;
+  deleteKey(ctx: CallContext, key: string): Promise<void>;
+}
+
+const MAX_KEY = 255;
+const MAX_VALUE = 16 * 1024 * 1024 - 1;
+
+export function createTenantService(deps: { db: Database; clock: Clock }): TenantService {
+  const { db, clock } = deps;
+  const credentials = new CredentialCache<TenantRef>();
+
+  const toTenant = (row: TenantRow): Tenant => ({
+    recordId: row.recordId,
+    id: row.id as TenantId,
+    externalKey: row.externalKey ?? null,
+    apiKey: row.apiKey,
+    createdDate: row.createdDate,
+  });
+
+  async function activeValues(em: EntityManager, key: string): Promise<string[]> {
+    const rows = await em.find(TenantKvEntity, { tenantKey: key, isActive: true }, { orderBy: { recordId: 'asc' } });
+    return rows.map((r) => r.tenantValue);
+  }
+
+  async function deactivate(em: EntityManager, ctx: CallContext, key: string): Promise<void> {
+    const now = clock.now().toJSDate();
+    for (const row of await em.find(TenantKvEntity, { tenantKey: key, isActive: true })) {
+      row.isActive = false;
+      row.updatedDate = now;
+      row.updatedBy = ctx.createdBy;
+    }
+  }
+
+  function insertValue(em: EntityManager, ctx: CallContext, key: string, value: string): void {
+    const now = clock.now().toJSDate();
+    em.create(TenantKvEntity, {
+      id: newId(),
+      tenantRecordId: ctx.tenant.recordId,
+      tenantKey: key,
+      tenantValue: value,
+      isActive: true,
+      createdDate: now,
+      createdBy: ctx.createdBy,
+      updatedDate: now,
+      updatedBy: ctx.createdBy,
+    });
+  }
+
+  function checkKeyValue(key: string, value: string): void {
+    if (key.length === 0 || key.length > MAX_KEY) {
+      throw new BillingError('INVALID_PARAMETER', `Tenant key must have 1 to ${MAX_KEY} characters`);
+    }
+    if (value.length > MAX_VALUE) throw new BillingError('PAYLOAD_TOO_LARGE', 'Tenant value is too large');
+  }
+
+  return {
+    async create(ctx, input) {
+      requirePermission(ctx, 'tenant:create');
+      if (!input.apiKey?.trim() || !input.apiSecret) {
+        throw new BillingError('INVALID_PARAMETER', 'apiKey and apiSecret are required');
+      }
+      if (input.apiKey.length > 128) throw new BillingError('INVALID_PARAMETER', 'apiKey must have at most 128 characters');
+      if (input.externalKey && input.externalKey.length > 255) {
+        throw new BillingError('INVALID_PARAMETER', 'externalKey must have at most 255 characters');
+      }
+      const apiSecretHash = await hashSecret(input.apiSecret);
+      const now = clock.now().toJSDate();
+      try {
+        const row = await writeTx(db, ctx, async (em) =>
+          em.create(TenantEntity, {
+            id: newId(),
+            externalKey: input.externalKey ?? null,
+            apiKey: input.apiKey,
+            apiSecretHash,
+            createdDate: now,
+            createdBy: ctx.createdBy,
+            updatedDate: now,
+            updatedBy: ctx.createdBy,
+          }),
+        );
+        return toTenant(row);
+      } catch (e) {
+        if (e instanceof UniqueConstraintViolationException) {
+          throw new BillingError('TENANT_ALREADY_EXISTS', `Tenant already exists for key ${input.apiKey}`, { apiKey: input.apiKey });
+        }
+        throw e;
+      }
+    },
+
+    async getById(id) {
+      const row = await db.fork().findOne(TenantEntity, { id });
+      if (!row) throw new BillingError('TENANT_DOES_NOT_EXIST_FOR_ID', `Tenant does not exist for id ${id}`, { tenantId: id });
+      return toTenant(row);
+    },
+
+    async getByApiKey(apiKey) {
+      const row = await db.fork().findOne(TenantEntity, { apiKey });
+      if (!row) {
+        throw new BillingError('TENANT_DOES_NOT_EXIST_FOR_API_KEY', `Tenant does not exist for api key ${apiKey}`, { apiKey });
+      }
+      return toTenant(row);
+    },
+
+    async authenticate(apiKey, apiSecret) {
+      const cached = credentials.get(apiKey, apiSecret);
+      if (cached) return cached;
+      const row = await db.fork().findOne(TenantEntity, { apiKey });
+      if (!row || !(await verifySecret(apiSecret, row.apiSecretHash))) return null;
+      const ref: TenantRef = { recordId: row.recordId, id: row.id as TenantId };
+      credentials.set(apiKey, apiSecret, ref);
+      return ref;
+    },
+
+    async addValue(ctx, key, value) {
+      requirePermission(ctx, 'tenant_kvs:add');
+      checkKeyValue(key, value);
+      return writeTx(db, ctx, async (em) => {
+        insertValue(em, ctx, key, value);
+        await em.flush();
+        return { key, values: await activeValues(em, key) };
+      });
+    },
+
+    async putValue(ctx, key, value) {
+      requirePermission(ctx, 'tenant_kvs:add');
+      checkKeyValue(key, value);
+      return writeTx(db, ctx, async (em) => {
+        await deactivate(em, ctx, key);
+        insertValue(em, ctx, key, value);
+        return { key, values: [value] };
+      });
+    },
+
+    async getValues(ctx, key) {
+      return { key, values: await activeValues(readEm(db, ctx), key) };
+    },
+
+    async searchKeys(ctx, prefix) {
+      const rows = await readEm(db, ctx).find(
+        TenantKvEntity,
+        { tenantKey: { $like: `${escapeLike(prefix)}%` }, isActive: true },
+        { orderBy: { tenantKey: 'asc', recordId: 'asc' } },
+      );
+      const byKey = new Map<string, string[]>();
+      for (const r of rows) byKey.set(r.tenantKey, [...(byKey.get(r.tenantKey) ?? []), r.tenantValue]);
+      return [...byKey].map(([key, values]) => ({ key, values }));
+    },
+
+    async deleteKey(ctx, key) {
+      requirePermission(ctx, 'tenant_kvs:delete');
+      await writeTx(db, ctx, (em) => deactivate(em, ctx, key));
+    },
+  };
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,45 @@
+import type { Engine } from '@billwright/core';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import type { AppEnv } from './env.js';
+import { notFound, onError } from './errors.js';
+import { BillingError } from '@billwright/core';
+import { authenticate } from './middleware/authenticate.js';
+import { requestContext } from './middleware/request-id.js';
+import { requireTenant } from './middleware/tenant.js';
+import { healthcheck } from './routes/healthcheck.js';
+import { tenants } from './routes/tenants.js';
+
+/**
+ * The Kill Bill REST API on hono. Each resource is a sub-app in routes/; this file only orders the
+ * middleware: request id and log, body limit, basic auth, then the tenant for routes that hold tenant data.
+ */
+export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use('*', requestContext(engine, logger));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: engine.config.maxBodyBytes,
+      onError: () => {
+        throw new BillingError('PAYLOAD_TOO_LARGE', `Request body is larger than ${engine.config.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+
+  app.route('/1.0/healthcheck', healthcheck);
+
+  app.use('/1.0/kb/*', authenticate);
+  app.route('/1.0/kb/tenants', tenants);
+
+  // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
+  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*'];
+  for (const path of tenantScoped) {
+    app.use(path, requireTenant);
+    app.use(path.replace(/\/\*$/, ''), requireTenant);
+  }
+  return app;
+}

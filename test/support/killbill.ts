@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import axios, { type AxiosInstance } from 'axios';
+import {
+  AccountApi,
+  Configuration,
+  CustomFieldApi,
+  SecurityApi,
+  TagApi,
+  TagDefinitionApi,
+  TenantApi,
+  apiKey as kbApiKey,
+  followLocationHeaderInterceptor,
+} from 'killbill';
+
+export interface TenantCredentials {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+}
+
+/** The official Kill Bill client, configured as its own README shows (following Location on 201). */
+export function killbill(basePath: string, tenant?: TenantCredentials, user = { username: 'admin', password: 'password' }) {
+  const http: AxiosInstance = axios.create();
+  http.interceptors.response.use(followLocationHeaderInterceptor);
+  const config = new Configuration({
+    username: user.username,
+    password: user.password,
+    basePath,
+    ...(tenant ? { apiKey: kbApiKey(tenant.apiKey, tenant.apiSecret) } : {}),
+  });
+  return {
+    http,
+    tenants: new TenantApi(config, basePath, http),
+    accounts: new AccountApi(config, basePath, http),
+    security: new SecurityApi(config, basePath, http),
+    tags: new TagApi(config, basePath, http),
+    tagDefinitions: new TagDefinitionApi(config, basePath, http),
+    customFields: new CustomFieldApi(config, basePath, http),
+  };
+}
+
+/** A fresh tenant made through the API, and a client logged into it. */
+export async function newTenant(basePath: string) {
+  const credentials = { apiKey: `key-${randomUUID()}`, apiSecret: `secret-${randomUUID()}` };
+  const { data } = await killbill(basePath).tenants.createTenant({ ...credentials }, 'test');
+  return { tenantId: data.tenantId!, credentials, kb: killbill(basePath, credentials) };
+}
+
+/** A raw axios call that never throws on a status, for asserting error responses. */
+export function rawHttp(basePath: string, tenant?: TenantCredentials) {
+  return axios.create({
+    baseURL: basePath,
+    auth: { username: 'admin', password: 'password' },
+    headers: tenant ? { 'X-Killbill-ApiKey': tenant.apiKey, 'X-Killbill-ApiSecret': tenant.apiSecret } : {},
+    validateStatus: () => true,
+  });
+}
