@@ -1,3 +1,4 @@
+import { JsonColumn } from '../persistence/json-type.js';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { tenantColumns, tenantFilter } from '../persistence/columns.js';
 
@@ -24,7 +25,7 @@ export const AuditLogEntity = defineEntity({
     reasonCode: p.string().length(255).nullable(),
     comments: p.string().length(255).nullable(),
     userToken: p.string().length(64).nullable(),
-    history: p.json<Record<string, unknown>>(),
+    history: p.json<Record<string, unknown>>().type(JsonColumn),
   },
   indexes: [{ properties: ['tenantRecordId', 'targetId'] }],
 });

@@ -1,3 +1,4 @@
+import { JsonColumn } from '../persistence/json-type.js';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { recordColumns } from '../persistence/columns.js';
 
@@ -12,7 +13,7 @@ export const UserEntity = defineEntity({
     ...recordColumns,
     username: p.string().length(128).unique(),
     passwordHash: p.string().length(255),
-    roles: p.json<string[]>(),
+    roles: p.json<string[]>().type(JsonColumn),
     isActive: p.boolean(),
   },
 });
@@ -24,7 +25,7 @@ export const RoleEntity = defineEntity({
   properties: {
     ...recordColumns,
     roleName: p.string().length(128).unique(),
-    permissions: p.json<string[]>(),
+    permissions: p.json<string[]>().type(JsonColumn),
     isActive: p.boolean(),
   },
 });

@@ -1,3 +1,4 @@
+import { JsonColumn } from '../persistence/json-type.js';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { auditedEntity } from '../audit/audited.js';
 import { recordColumns, tenantColumns, tenantFilter } from '../persistence/columns.js';
@@ -14,7 +15,7 @@ export const TagDefinitionEntity = auditedEntity(
       ...tenantColumns,
       name: p.string().length(50),
       description: p.string().length(200),
-      applicableObjectTypes: p.json<ObjectType[]>(),
+      applicableObjectTypes: p.json<ObjectType[]>().type(JsonColumn),
       isActive: p.boolean(),
     },
     indexes: [{ properties: ['tenantRecordId', 'name'] }],
