@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { createAccountService, type AccountService } from './account/service.js';
 import { AuditRecorder } from './audit/recorder.js';
 import { createAuditService, type AuditService } from './audit/service.js';
 import { OffsetClock, systemClock, type Clock } from './clock/clock.js';
@@ -11,6 +12,9 @@ import { ObjectRegistry } from './object/registry.js';
 import { openDatabase, type Database } from './persistence/database.js';
 import { createSecurityService, type SecurityService } from './security/service.js';
 import { createTenantService, type TenantService } from './tenant/service.js';
+import { createTagDefinitionService, type TagDefinitionService } from './tag/definition-service.js';
+import { createTagService, type TagService } from './tag/service.js';
+import { createCustomFieldService, type CustomFieldService } from './customfield/service.js';
 
 /**
  * The composition root: builds every domain service once, in dependency order, and hands each only
@@ -28,6 +32,11 @@ export interface Engine {
   readonly audit: AuditService;
   /** Where tags and custom fields find the objects they are attached to; each domain registers its types. */
   readonly objects: ObjectRegistry;
+  readonly tagDefinitions: TagDefinitionService;
+  /** Tags on any registered object type; `hasControlTag` is how invoicing, payment and overdue read control tags. */
+  readonly tags: TagService;
+  readonly customFields: CustomFieldService;
+  readonly accounts: AccountService;
   health(): Promise<{ database: boolean; redis: boolean }>;
   stop(): Promise<void>;
 }
@@ -55,9 +64,13 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   }
 
   const tenants = createTenantService({ db, clock });
-  const security = createSecurityService({ db, config });
+  const security = createSecurityService({ db, clock, config });
   const audit = createAuditService({ db });
   const objects = new ObjectRegistry();
+  const tagDefinitions = createTagDefinitionService({ db, clock });
+  const tags = createTagService({ db, clock, objects });
+  const customFields = createCustomFieldService({ db, clock, objects });
+  const accounts = createAccountService({ db, clock, objects });
 
   return {
     config,
@@ -69,6 +82,10 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     security,
     audit,
     objects,
+    tagDefinitions,
+    tags,
+    customFields,
+    accounts,
     async health() {
       const database = await db.ping();
       const redisOk = await redis.ping().then(

@@ -9,9 +9,13 @@ export { openDatabase, dropDatabase, type Database } from './persistence/databas
 export { parseDatabaseUrl } from './persistence/database-url.js';
 export { systemClock, OffsetClock, type Clock } from './clock/clock.js';
 export { TestClock } from './clock/test-clock.js';
+export type { PendingCheck } from './clock/drain.js';
 export { AuditRecorder } from './audit/recorder.js';
 export * from './audit/index.js';
 export { startEngine, type Engine } from './engine.js';
 export * from './tenant/index.js';
+export * from './tag/index.js';
+export * from './customfield/index.js';
+export * from './account/index.js';
 export * from './security/index.js';
 export { ObjectRegistry, type ObjectLookup, type OwnedObject } from './object/registry.js';

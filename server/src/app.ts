@@ -8,8 +8,16 @@ import { BillingError } from '@billwright/core';
 import { authenticate } from './middleware/authenticate.js';
 import { requestContext } from './middleware/request-id.js';
 import { requireTenant } from './middleware/tenant.js';
+import { accounts } from './routes/accounts.js';
 import { healthcheck } from './routes/healthcheck.js';
 import { tenants } from './routes/tenants.js';
+import { security } from './routes/security.js';
+import { testClock } from './routes/test-clock.js';
+import { customFields } from './routes/custom-fields.js';
+import { accountCustomFields } from './routes/object-custom-fields.js';
+import { accountTags } from './routes/object-tags.js';
+import { tagDefinitions } from './routes/tag-definitions.js';
+import { tags } from './routes/tags.js';
 
 /**
  * The Kill Bill REST API on hono. Each resource is a sub-app in routes/; this file only orders the
@@ -34,6 +42,9 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
 
   app.use('/1.0/kb/*', authenticate);
   app.route('/1.0/kb/tenants', tenants);
+  app.route('/1.0/kb/security', security);
+  // Answers 404 unless the server runs in test mode (KB_TEST_MODE); tenant headers are optional there.
+  app.route('/1.0/kb/test', testClock);
 
   // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
   const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*'];
@@ -41,5 +52,12 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
     app.use(path, requireTenant);
     app.use(path.replace(/\/\*$/, ''), requireTenant);
   }
+  app.route('/1.0/kb/accounts', accounts);
+  // Tags and custom fields of accounts: fully specific paths (`/:accountId/tags`...), beside the accounts sub-app.
+  app.route('/1.0/kb/accounts', accountTags);
+  app.route('/1.0/kb/accounts', accountCustomFields);
+  app.route('/1.0/kb/tagDefinitions', tagDefinitions);
+  app.route('/1.0/kb/tags', tags);
+  app.route('/1.0/kb/customFields', customFields);
   return app;
 }

@@ -66,7 +66,8 @@ describe('npm start (the compiled server as a process)', () => {
     const res = await fetch(`${s.base}/1.0/kb/tenants/${crypto.randomUUID()}`, { headers: { Authorization: `Basic ${Buffer.from('admin:password').toString('base64')}` } });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-request-id')).toBeTruthy();
-    expect(s.lines.some((l) => l['msg'] === 'request' && l['status'] === 404 && typeof l['requestId'] === 'string')).toBe(true);
+    // The access-log line is written as the response leaves; give the pipe a moment under load.
+    await expect.poll(() => s.lines.some((l) => l['msg'] === 'request' && l['status'] === 404 && typeof l['requestId'] === 'string')).toBe(true);
     s.child.kill('SIGTERM');
     const code = await new Promise((r) => s.child.once('exit', r));
     expect(code).toBe(0);

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import axios, { type AxiosInstance } from 'axios';
+import axios from 'axios';
+// The killbill client is CommonJS, so its signatures name axios's CommonJS typings; ours are the ESM ones.
+// Same runtime object, two declarations: name the client's.
+import type { AxiosInstance as ClientAxios } from 'axios' with { 'resolution-mode': 'require' };
 import {
   AccountApi,
   Configuration,
@@ -19,7 +22,7 @@ export interface TenantCredentials {
 
 /** The official Kill Bill client, configured as its own README shows (following Location on 201). */
 export function killbill(basePath: string, tenant?: TenantCredentials, user = { username: 'admin', password: 'password' }) {
-  const http: AxiosInstance = axios.create();
+  const http = axios.create() as unknown as ClientAxios;
   http.interceptors.response.use(followLocationHeaderInterceptor);
   const config = new Configuration({
     username: user.username,
@@ -46,10 +49,10 @@ export async function newTenant(basePath: string) {
 }
 
 /** A raw axios call that never throws on a status, for asserting error responses. */
-export function rawHttp(basePath: string, tenant?: TenantCredentials) {
+export function rawHttp(basePath: string, tenant?: TenantCredentials, user = { username: 'admin', password: 'password' }) {
   return axios.create({
     baseURL: basePath,
-    auth: { username: 'admin', password: 'password' },
+    auth: user,
     headers: tenant ? { 'X-Killbill-ApiKey': tenant.apiKey, 'X-Killbill-ApiSecret': tenant.apiSecret } : {},
     validateStatus: () => true,
   });

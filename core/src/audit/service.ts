@@ -10,8 +10,11 @@ export interface AuditService {
   forObject(ctx: TenantContext, objectId: string, level: AuditLevel, withHistory?: boolean): Promise<AuditLog[]>;
   /** The same for many objects in one query (list endpoints), keyed by object id. */
   forObjects(ctx: TenantContext, objectIds: readonly string[], level: AuditLevel): Promise<Map<string, AuditLog[]>>;
-  /** Every audit log recorded against an account and the objects it owns. */
-  forAccount(ctx: TenantContext, accountRecordId: number): Promise<AuditLog[]>;
+  /**
+   * Every audit log recorded against an account and the objects it owns. The account's own INSERT is
+   * audited before its auto-increment record id exists, so its rows are found by id as well.
+   */
+  forAccount(ctx: TenantContext, account: { readonly id: string; readonly recordId: number }): Promise<AuditLog[]>;
   /** The audit logs of one object, restricted to an object type (a tag id is never taken for an account id). */
   forTypedObject(ctx: TenantContext, objectType: ObjectType, objectId: string, withHistory: boolean): Promise<AuditLog[]>;
 }
@@ -47,8 +50,9 @@ export function createAuditService(deps: { db: Database }): AuditService {
       }
       return out;
     },
-    async forAccount(ctx, accountRecordId) {
-      const rows = await readEm(db, ctx).find(AuditLogEntity, { accountRecordId }, order);
+    async forAccount(ctx, account) {
+      const where = { $or: [{ accountRecordId: account.recordId }, { targetId: account.id, objectType: 'ACCOUNT' }] };
+      const rows = await readEm(db, ctx).find(AuditLogEntity, where, order);
       return rows.map((r) => toLog(r, false));
     },
     async forTypedObject(ctx, objectType, objectId, withHistory) {

@@ -8,6 +8,7 @@ export const ErrorCode = {
   // Common (Kill Bill)
   CURRENCY_INVALID: { code: 3, className: 'IllegalArgumentException' },
   UNEXPECTED_ERROR: { code: 4, className: 'IllegalStateException' },
+  EXTERNAL_KEY_LIMIT_EXCEEDED: { code: 5, className: 'AccountApiException' },
   // Account (Kill Bill)
   ACCOUNT_ALREADY_EXISTS: { code: 3000, className: 'AccountApiException' },
   ACCOUNT_INVALID_NAME: { code: 3001, className: 'AccountApiException' },
@@ -21,11 +22,17 @@ export const ErrorCode = {
   TAG_DEFINITION_ALREADY_EXISTS: { code: 3901, className: 'TagDefinitionApiException' },
   TAG_DEFINITION_DOES_NOT_EXIST: { code: 3902, className: 'TagDefinitionApiException' },
   TAG_DEFINITION_IN_USE: { code: 3903, className: 'TagDefinitionApiException' },
+  TAG_DEFINITION_HAS_UPPERCASE: { code: 3904, className: 'TagDefinitionApiException' },
+  /** Kill Bill's TAG_DEFINITION_DOES_NOT_EXIST raised while tagging: a TagApiException, so 400, not 404. */
+  TAG_DEFINITION_DOES_NOT_EXIST_FOR_TAG: { code: 3902, className: 'TagApiException' },
   TAG_DOES_NOT_EXIST: { code: 3950, className: 'TagApiException' },
   TAG_CANNOT_BE_REMOVED: { code: 3951, className: 'TagApiException' },
   TAG_ALREADY_EXISTS: { code: 3952, className: 'TagApiException' },
+  TAG_IS_SYSTEM: { code: 3953, className: 'TagApiException' },
   // Custom fields (Kill Bill)
   CUSTOM_FIELD_ALREADY_EXISTS: { code: 9000, className: 'CustomFieldApiException' },
+  CUSTOM_FIELD_DOES_NOT_EXISTS_FOR_ID: { code: 9001, className: 'CustomFieldApiException' },
+  CUSTOM_FIELD_INVALID_UPDATE: { code: 9002, className: 'CustomFieldApiException' },
   // Tenants (Kill Bill)
   TENANT_ALREADY_EXISTS: { code: 20000, className: 'TenantApiException' },
   TENANT_DOES_NOT_EXIST_FOR_ID: { code: 20001, className: 'TenantApiException' },
@@ -49,6 +56,8 @@ export const ErrorCode = {
   CUSTOM_FIELD_DOES_NOT_EXIST: { code: 90006, className: 'CustomFieldApiException' },
   TEST_MODE_DISABLED: { code: 90007, className: 'NotFoundException' },
   CONFLICT: { code: 90008, className: 'IllegalStateException' },
+  /** A tag whose definition does not apply to the object's type (Kill Bill: IllegalStateException, TODO TAG_NOT_APPLICABLE). */
+  TAG_NOT_APPLICABLE: { code: 90020, className: 'TagApiException' },
 } as const satisfies Record<string, { code: number; className: string }>;
 
 export type ErrorCode = keyof typeof ErrorCode;

@@ -46,3 +46,33 @@ export function grantCovers(grant: string, permission: Permission): boolean {
 export function expandGrants(grants: readonly string[]): Permission[] {
   return PERMISSIONS.filter((p) => grants.some((g) => grantCovers(g, p)));
 }
+
+/**
+ * Normalises the grants of a role definition as Kill Bill's DefaultSecurityApi.sanitizePermissions: blanks
+ * are dropped, `*` anywhere means everything, a bare group (`account`) or `account:` means `account:*`, and a
+ * group wildcard absorbs that group's single permissions. Unlike Kill Bill, every grant must then name a known
+ * permission or group (Shiro would silently accept a typo that grants nothing): the first unknown one is returned.
+ */
+export function sanitizeGrants(raw: readonly string[]): { grants: string[]; invalid: string | null } {
+  const byGroup = new Map<string, Set<string>>();
+  for (const entry of raw) {
+    const grant = entry.trim().toLowerCase();
+    if (grant === '') continue;
+    if (grant === '*') return { grants: ['*'], invalid: null };
+    const parts = grant.split(':');
+    if (parts.length > 2) return { grants: [], invalid: entry };
+    const group = parts[0]!;
+    const action = parts[1] ?? '';
+    const actions = byGroup.get(group) ?? new Set<string>();
+    byGroup.set(group, actions);
+    if (action === '' || action === '*') {
+      actions.clear();
+      actions.add('*');
+    } else if (!actions.has('*')) {
+      actions.add(action);
+    }
+  }
+  const grants = [...byGroup].flatMap(([group, actions]) => [...actions].map((action) => `${group}:${action}`));
+  const invalid = grants.find((g) => !isValidGrant(g)) ?? null;
+  return { grants: invalid ? [] : grants, invalid };
+}

@@ -4,6 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import type { CallContext, SystemCallContext, TenantContext, TenantRef } from '../context.js';
 import { BillingError } from '../errors/index.js';
 import type { Database } from '../persistence/database.js';
+import { escapeLike } from '../persistence/like.js';
 import { readEm, writeTx } from '../persistence/scope.js';
 import { CredentialCache } from '../security/credential-cache.js';
 import { hashSecret, verifySecret } from '../security/secret-hash.js';
@@ -179,6 +180,5 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
   };
 }
 
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+/** Kept here for callers that imported it from tenants before it moved to persistence/like.ts. */
+export { escapeLike };

@@ -1,0 +1,32 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { waitUntilDrained, type PendingCheck } from './drain.js';
+
+const scope = { tenantRecordId: 7, now: () => DateTime.utc() };
+const noSleep = async () => {};
+
+describe('waiting for the queues to drain', () => {
+  it('is drained at once when nothing is registered', async () => {
+    expect(await waitUntilDrained([], scope, 0, noSleep)).toBe(true);
+  });
+
+  it('polls once a second until the checks report nothing pending twice in a row', async () => {
+    let pendingFor = 3;
+    const check: PendingCheck = async () => pendingFor-- > 0;
+    const sleeps: number[] = [];
+    expect(await waitUntilDrained([check], scope, 5, async (ms) => void sleeps.push(ms))).toBe(true);
+    expect(sleeps).toEqual([1000, 1000, 1000]);
+  });
+
+  it('gives up after timeoutSec polls and reports not drained', async () => {
+    let sleeps = 0;
+    expect(await waitUntilDrained([async () => true], scope, 2, async () => void sleeps++)).toBe(false);
+    expect(sleeps).toBe(2);
+  });
+
+  it('passes the tenant and the current time to each check', async () => {
+    const seen: (number | null)[] = [];
+    await waitUntilDrained([async (s) => (seen.push(s.tenantRecordId), false)], scope, 0, noSleep);
+    expect(seen).toEqual([7, 7]);
+  });
+});

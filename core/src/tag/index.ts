@@ -1,0 +1,4 @@
+export { createTagService, type TagService } from './service.js';
+export { createTagDefinitionService, type TagDefinitionService } from './definition-service.js';
+export { CONTROL_TAGS, PARK_TAG, controlTag, controlTagById, controlTagByName, type ControlTag, type ControlTagName } from './control-tags.js';
+export type { Tag, TagDefinition, TagPage, CreateTagDefinitionInput } from './tag.js';
