@@ -111,9 +111,6 @@ export function createAccountService(deps: { db: Database; clock: Clock; objects
       const fields = newAccountFields(input, { id, now });
       try {
         const row = await writeTx(db, ctx, async (em) => {
-          if (await em.findOne(AccountEntity, { externalKey: fields.externalKey }, { fields: ['id'] })) {
-            throw new BillingError('ACCOUNT_ALREADY_EXISTS', `Account already exists for key ${fields.externalKey}`, { externalKey: fields.externalKey });
-          }
           await checkParent(em, fields.parentAccountId, id);
           return em.create(AccountEntity, {
             id,
@@ -128,7 +125,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; objects
         });
         return toAccount(row);
       } catch (e) {
-        // Two creations racing on one key: the unique index (tenant, external_key) decides, as Kill Bill's.
+        // The unique index (tenant, external_key) decides, also between two creations racing on one key.
         if (e instanceof UniqueConstraintViolationException) {
           throw new BillingError('ACCOUNT_ALREADY_EXISTS', `Account already exists for key ${fields.externalKey}`, { externalKey: fields.externalKey });
         }

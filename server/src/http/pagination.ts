@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.js';
+import { kbJson } from './kb-json.js';
 import { queryInteger } from './query.js';
 
 export interface PageRequest {
@@ -39,5 +40,5 @@ export function paginated<T, J>(c: Context<AppEnv>, page: Page<T>, limit: number
     url.searchParams.set('limit', String(limit));
     c.header('X-Killbill-Pagination-NextPageUri', `${url.pathname}?${url.searchParams.toString()}`);
   }
-  return c.json(page.items.map(toJson));
+  return kbJson(c, page.items.map(toJson));
 }

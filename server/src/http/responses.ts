@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.js';
+import { kbJson } from './kb-json.js';
 
 /**
  * 201 + an absolute Location, as Kill Bill (its clients follow the header with a GET). The created
@@ -8,7 +9,7 @@ import type { AppEnv } from '../env.js';
 export function created(c: Context<AppEnv>, path: string, body: unknown): Response {
   const url = new URL(c.req.url);
   c.header('Location', `${url.origin}${path}`);
-  return c.json(body, 201);
+  return kbJson(c, body, 201);
 }
 
 export function noContent(c: Context<AppEnv>): Response {

@@ -1,15 +1,16 @@
 import { BillingError, type Account, type AccountEmail, type AccountInput, type AuditLog } from '@billwright/core';
+import type { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import { optionalBoolean, optionalInteger, optionalString } from '../http/fields.js';
 import { auditLogJson } from './audit.js';
 
 /**
- * Balances as decimal strings, or null when the caller did not ask for them (Kill Bill leaves
- * accountBalance / accountCBA null unless accountWithBalance / accountWithBalanceAndCBA is set).
+ * Balances, or null when the caller did not ask for them (Kill Bill leaves accountBalance / accountCBA
+ * null unless accountWithBalance / accountWithBalanceAndCBA is set). Rendered with kbJson as numbers.
  */
 export interface AccountBalances {
-  readonly accountBalance: string | null;
-  readonly accountCBA: string | null;
+  readonly accountBalance: Decimal | null;
+  readonly accountCBA: Decimal | null;
 }
 
 export const NO_BALANCES: AccountBalances = { accountBalance: null, accountCBA: null };
@@ -40,9 +41,8 @@ export function accountJson(a: Account, auditLogs: readonly AuditLog[] = [], bal
     phone: a.phone,
     notes: a.notes,
     isMigrated: a.isMigrated,
-    // JSON numbers on the wire, as Kill Bill's BigDecimal fields; the amounts stay decimal strings until here.
-    accountBalance: balances.accountBalance === null ? null : Number(balances.accountBalance),
-    accountCBA: balances.accountCBA === null ? null : Number(balances.accountCBA),
+    accountBalance: balances.accountBalance,
+    accountCBA: balances.accountCBA,
     auditLogs: auditLogs.map(auditLogJson),
   };
 }

@@ -1,10 +1,12 @@
 import { BillingError, type Account } from '@billwright/core';
+import { Decimal } from 'decimal.js';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.js';
 import { jsonObject } from '../http/body.js';
 import { callContext, tenantContext } from '../http/call-context.js';
 import { pageRequest, paginated } from '../http/pagination.js';
 import { auditLevel, queryBoolean } from '../http/query.js';
+import { kbJson } from '../http/kb-json.js';
 import { created, noContent } from '../http/responses.js';
 import { auditLogJson } from '../json/audit.js';
 import { accountInput, accountJson, NO_BALANCES, type AccountBalances } from '../json/account.js';
@@ -23,8 +25,8 @@ export const accounts = new Hono<AppEnv>();
  * InvoiceUserApi.getAccountBalance / getAccountCBA) when it lands.
  */
 function balances(c: Context<AppEnv>): AccountBalances {
-  if (queryBoolean(c, 'accountWithBalanceAndCBA', false)) return { accountBalance: '0', accountCBA: '0' };
-  if (queryBoolean(c, 'accountWithBalance', false)) return { accountBalance: '0', accountCBA: null };
+  if (queryBoolean(c, 'accountWithBalanceAndCBA', false)) return { accountBalance: new Decimal(0), accountCBA: new Decimal(0) };
+  if (queryBoolean(c, 'accountWithBalance', false)) return { accountBalance: new Decimal(0), accountCBA: null };
   return NO_BALANCES;
 }
 
@@ -50,7 +52,7 @@ accounts.post('/', async (c) => {
 accounts.get('/', async (c) => {
   const externalKey = c.req.query('externalKey');
   if (externalKey === undefined) throw new BillingError('INVALID_PARAMETER', 'Query parameter externalKey is required');
-  return c.json(await renderOne(c, await c.get('engine').accounts.getByExternalKey(tenantContext(c), externalKey)));
+  return kbJson(c, await renderOne(c, await c.get('engine').accounts.getByExternalKey(tenantContext(c), externalKey)));
 });
 
 accounts.get('/pagination', async (c) => {
@@ -71,7 +73,7 @@ accounts.route('/', accountEmails);
 
 accounts.get('/:accountId/children', async (c) => {
   const children = await c.get('engine').accounts.children(tenantContext(c), accountIdParam(c));
-  return c.json(await renderMany(c, children));
+  return kbJson(c, await renderMany(c, children));
 });
 
 /** Every audit log of the account and of the objects it owns (emails, tags, custom fields...). */
@@ -90,7 +92,7 @@ accounts.get('/:accountId/auditLogsWithHistory', async (c) => {
 });
 
 accounts.get('/:accountId', async (c) => {
-  return c.json(await renderOne(c, await c.get('engine').accounts.getById(tenantContext(c), accountIdParam(c))));
+  return kbJson(c, await renderOne(c, await c.get('engine').accounts.getById(tenantContext(c), accountIdParam(c))));
 });
 
 accounts.put('/:accountId', async (c) => {
