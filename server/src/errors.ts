@@ -75,6 +75,8 @@ export function errorJson(e: BillingError): ErrorJson {
 
 export function renderError(e: BillingError, c: Context<AppEnv>): Response {
   if (e.code === 'NOT_AUTHENTICATED') c.header('WWW-Authenticate', 'Basic realm="killbill"');
+  // The rest of an oversized body is never read: the connection cannot carry another request.
+  if (e.code === 'PAYLOAD_TOO_LARGE') c.header('Connection', 'close');
   return c.json(errorJson(e), statusOf(e.code));
 }
 

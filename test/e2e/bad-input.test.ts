@@ -67,6 +67,7 @@ const cases: Record<string, BadRequest> = {
   'an email body without an email': { method: 'post', url: () => `/1.0/kb/accounts/${accountId}/emails`, body: { accountId }, status: 400 },
   'an audit level that does not exist': { method: 'get', url: () => `/1.0/kb/accounts/${accountId}?audit=EVERYTHING`, status: 400 },
   'a negative pagination offset': { method: 'get', url: () => '/1.0/kb/accounts/pagination?offset=-1', status: 400 },
+  'a body over the 1 MB limit': { method: 'post', url: () => '/1.0/kb/accounts', body: { notes: 'x'.repeat(2 * 1024 * 1024) }, status: 413, code: 90002 },
   'a treatNullAsReset that is not a boolean': { method: 'put', url: () => `/1.0/kb/accounts/${accountId}?treatNullAsReset=yes`, body: {}, status: 400 },
 };
 
@@ -84,6 +85,14 @@ describe('bad input to the accounts API', () => {
     expect(res.data).toMatchObject({ className: expect.any(String), code: expect.any(Number), message: expect.any(String) });
     if (bad.code !== undefined) expect(res.data.code).toBe(bad.code);
     if (bad.className !== undefined) expect(res.data.className).toBe(bad.className);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers a write without tenant credentials with 401 and writes nothing', async () => {
+    const before = await counts();
+    const res = await rawHttp(server.url).post('/1.0/kb/accounts', { name: 'Orphan' }, { headers });
+    expect(res.status).toBe(401);
+    expect(res.data).toMatchObject({ className: expect.any(String), code: expect.any(Number) });
     expect(await counts()).toEqual(before);
   });
 

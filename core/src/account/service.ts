@@ -22,6 +22,7 @@ import { AccountEmailEntity, AccountEntity, type AccountRow } from './model.js';
 import { fieldColumns, toAccount, toAccountEmail } from './rows.js';
 import { advancedSearchFilter, SEARCH_QUERY_MARKER } from './search-query.js';
 import { mergeAccountUpdate, newAccountFields } from './validation.js';
+import { creationStamps } from '../persistence/stamps.js';
 
 export interface AccountService {
   create(ctx: CallContext, input: CreateAccountInput): Promise<Account>;
@@ -117,10 +118,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; objects
             tenantRecordId: ctx.tenant.recordId,
             ...fieldColumns(fields),
             isClosed: false,
-            createdDate: now.toJSDate(),
-            createdBy: ctx.createdBy,
-            updatedDate: now.toJSDate(),
-            updatedBy: ctx.createdBy,
+            ...creationStamps(ctx, now.toJSDate()),
           });
         });
         return toAccount(row);
@@ -214,10 +212,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; objects
           accountId,
           email,
           isActive: true,
-          createdDate: now,
-          createdBy: ctx.createdBy,
-          updatedDate: now,
-          updatedBy: ctx.createdBy,
+          ...creationStamps(ctx, now),
         });
       });
       return toAccountEmail(row);

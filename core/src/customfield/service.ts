@@ -11,6 +11,7 @@ import { isUuid, newId, type CustomFieldId } from '../values/ids.js';
 import type { ObjectType } from '../values/object-type.js';
 import type { CustomField, CustomFieldPage, CustomFieldUpdate, NewCustomField } from './custom-field.js';
 import { CustomFieldEntity, type CustomFieldRow } from './model.js';
+import { creationStamps, touch } from '../persistence/stamps.js';
 
 export interface CustomFieldService {
   /** The fields of one object (404 if the object is not in the caller's tenant). */
@@ -62,8 +63,7 @@ export function createCustomFieldService(deps: { db: Database; clock: Clock; obj
     em.find(CustomFieldEntity, { objectId, objectType, isActive: true }, order);
 
   function stamp(row: CustomFieldRow, ctx: CallContext): void {
-    row.updatedDate = clock.now().toJSDate();
-    row.updatedBy = ctx.createdBy;
+    touch(row, ctx, clock.now().toJSDate());
   }
 
   return {
@@ -105,10 +105,7 @@ export function createCustomFieldService(deps: { db: Database; clock: Clock; obj
             fieldName: f.name,
             fieldValue: f.value,
             isActive: true,
-            createdDate: now,
-            createdBy: ctx.createdBy,
-            updatedDate: now,
-            updatedBy: ctx.createdBy,
+            ...creationStamps(ctx, now),
           });
         });
       });

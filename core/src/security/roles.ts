@@ -9,6 +9,7 @@ import { RoleEntity } from './model.js';
 import { sanitizeGrants } from './permission.js';
 import { ROOT_ROLE, type RoleDefinition } from './security.js';
 import { requirePermission } from './subject.js';
+import { creationStamps, touch } from '../persistence/stamps.js';
 
 const MAX_ROLE = 128;
 
@@ -54,10 +55,7 @@ export function createRoleAdmin(deps: { db: Database; clock: Clock; forget: () =
             roleName: role,
             permissions,
             isActive: true,
-            createdDate: now,
-            createdBy: ctx.createdBy,
-            updatedDate: now,
-            updatedBy: ctx.createdBy,
+            ...creationStamps(ctx, now),
           });
         });
       } catch (e) {
@@ -79,8 +77,7 @@ export function createRoleAdmin(deps: { db: Database; clock: Clock; forget: () =
           throw new BillingError('SECURITY_INVALID_ROLE', `The role ${role} does not exist or has been inactivated`, { role });
         }
         row.permissions = permissions;
-        row.updatedDate = clock.now().toJSDate();
-        row.updatedBy = ctx.createdBy;
+        touch(row, ctx, clock.now().toJSDate());
       });
       forget();
     },

@@ -9,6 +9,7 @@ import { RoleEntity, UserEntity, type UserRow } from './model.js';
 import { hashSecret } from './secret-hash.js';
 import { ROOT_ROLE, type AddUserInput, type UserRoles } from './security.js';
 import { requirePermission } from './subject.js';
+import { creationStamps, touch } from '../persistence/stamps.js';
 
 const MAX_USERNAME = 128;
 const MAX_PASSWORD = 1024;
@@ -66,8 +67,7 @@ export function createUserAdmin(deps: { db: Database; clock: Clock; adminUsernam
     await writeTx(db, ctx, async (em) => {
       const row = await activeUser(em, username);
       apply(row);
-      row.updatedDate = clock.now().toJSDate();
-      row.updatedBy = ctx.createdBy;
+      touch(row, ctx, clock.now().toJSDate());
     });
     forget(username);
   }
@@ -96,10 +96,7 @@ export function createUserAdmin(deps: { db: Database; clock: Clock; adminUsernam
             passwordHash,
             roles,
             isActive: true,
-            createdDate: now,
-            createdBy: ctx.createdBy,
-            updatedDate: now,
-            updatedBy: ctx.createdBy,
+            ...creationStamps(ctx, now),
           });
         });
       } catch (e) {

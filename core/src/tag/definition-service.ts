@@ -10,6 +10,7 @@ import { builtInTagDefinitions, controlTagByName, PARK_TAG } from './control-tag
 import { builtInById, builtInDefinition, definitionsById, findActiveDefinition, rowDefinition } from './definition-lookup.js';
 import { TagDefinitionEntity, TagEntity } from './model.js';
 import type { CreateTagDefinitionInput, TagDefinition } from './tag.js';
+import { creationStamps, touch } from '../persistence/stamps.js';
 
 export interface TagDefinitionService {
   /** The tenant's definitions, then Kill Bill's system and control tags (as GET /tagDefinitions lists them). */
@@ -55,10 +56,7 @@ export function createTagDefinitionService(deps: { db: Database; clock: Clock })
           description,
           applicableObjectTypes,
           isActive: true,
-          createdDate: now,
-          createdBy: ctx.createdBy,
-          updatedDate: now,
-          updatedBy: ctx.createdBy,
+          ...creationStamps(ctx, now),
         });
         return rowDefinition(row);
       });
@@ -76,8 +74,7 @@ export function createTagDefinitionService(deps: { db: Database; clock: Clock })
           throw new BillingError('TAG_DEFINITION_IN_USE', `The tag definition ${id} is currently in use`, { tagDefinitionId: id });
         }
         row.isActive = false;
-        row.updatedDate = clock.now().toJSDate();
-        row.updatedBy = ctx.createdBy;
+        touch(row, ctx, clock.now().toJSDate());
       });
     },
   };

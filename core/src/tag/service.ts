@@ -13,6 +13,7 @@ import { builtInTagDefinitions, CONTROL_TAGS, controlTag, controlTagById, isSyst
 import { definitionsById, findActiveDefinition } from './definition-lookup.js';
 import { TagDefinitionEntity, TagEntity, type TagRow } from './model.js';
 import type { Tag, TagPage } from './tag.js';
+import { creationStamps, touch } from '../persistence/stamps.js';
 
 export interface TagService {
   /** The tags of one object (404 if the object is not in the caller's tenant). */
@@ -109,10 +110,7 @@ export function createTagService(deps: { db: Database; clock: Clock; objects: Ob
             objectId,
             objectType,
             isActive: true,
-            createdDate: now,
-            createdBy: ctx.createdBy,
-            updatedDate: now,
-            updatedBy: ctx.createdBy,
+            ...creationStamps(ctx, now),
           });
         }
       });
@@ -131,8 +129,7 @@ export function createTagService(deps: { db: Database; clock: Clock; objects: Ob
           if (matching.length === 0) throw new BillingError('TAG_DOES_NOT_EXIST', `The tag does not exist (name: ${def.name})`, { tagDefinitionId: id, objectId });
           for (const t of matching) {
             t.isActive = false;
-            t.updatedDate = now;
-            t.updatedBy = ctx.createdBy;
+            touch(t, ctx, now);
           }
         }
       });

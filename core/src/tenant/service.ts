@@ -12,6 +12,7 @@ import { requirePermission } from '../security/subject.js';
 import { newId, type TenantId } from '../values/ids.js';
 import { TenantEntity, TenantKvEntity, type TenantRow } from './model.js';
 import type { CreateTenantInput, Tenant, TenantKeyValue } from './tenant.js';
+import { creationStamps, touch } from '../persistence/stamps.js';
 
 export interface TenantService {
   create(ctx: SystemCallContext, input: CreateTenantInput): Promise<Tenant>;
@@ -53,8 +54,7 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
     const now = clock.now().toJSDate();
     for (const row of await em.find(TenantKvEntity, { tenantKey: key, isActive: true })) {
       row.isActive = false;
-      row.updatedDate = now;
-      row.updatedBy = ctx.createdBy;
+      touch(row, ctx, now);
     }
   }
 
@@ -66,10 +66,7 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
       tenantKey: key,
       tenantValue: value,
       isActive: true,
-      createdDate: now,
-      createdBy: ctx.createdBy,
-      updatedDate: now,
-      updatedBy: ctx.createdBy,
+      ...creationStamps(ctx, now),
     });
   }
 
@@ -99,10 +96,7 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
             externalKey: input.externalKey ?? null,
             apiKey: input.apiKey,
             apiSecretHash,
-            createdDate: now,
-            createdBy: ctx.createdBy,
-            updatedDate: now,
-            updatedBy: ctx.createdBy,
+            ...creationStamps(ctx, now),
           }),
         );
         return toTenant(row);
