@@ -1,5 +1,6 @@
 import { AccountEmailEntity, AccountEntity } from './account/model.js';
 import { AuditLogEntity } from './audit/model.js';
+import { CatalogVersionEntity } from './catalog/model.js';
 import { TestClockEntity } from './clock/model.js';
 import { CustomFieldEntity } from './customfield/model.js';
 import { RoleEntity, UserEntity } from './security/model.js';
@@ -17,6 +18,7 @@ export const entities = [
   TagDefinitionEntity,
   TagEntity,
   CustomFieldEntity,
+  CatalogVersionEntity,
   AuditLogEntity,
   TestClockEntity,
 ];

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201075153_initial extends Migration {
+export class Migration20261201081127_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
@@ -15,6 +15,10 @@ export class Migration20261201075153_initial extends Migration {
 
     this.addSql(`create table \`audit_log\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`object_type\` varchar(30) not null, \`target_id\` varchar(36) not null, \`target_record_id\` bigint null, \`table_name\` varchar(50) not null, \`change_type\` varchar(10) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`reason_code\` varchar(255) null, \`comments\` varchar(255) null, \`user_token\` varchar(64) null, \`history\` json not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`audit_log\` add index \`audit_log_tenant_record_id_target_id_index\`(\`tenant_record_id\`, \`target_id\`);`);
+
+    this.addSql(`create table \`catalog_versions\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`catalog_name\` varchar(255) not null, \`effective_date\` datetime(3) not null, \`xml\` mediumtext not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`catalog_versions\` add unique \`catalog_versions_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`catalog_versions\` add index \`catalog_versions_tenant_record_id_is_active_effective_date_index\`(\`tenant_record_id\`, \`is_active\`, \`effective_date\`);`);
 
     this.addSql(`create table \`custom_fields\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`object_id\` varchar(36) not null, \`object_type\` varchar(30) not null, \`field_name\` varchar(64) not null, \`field_value\` varchar(255) not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`custom_fields\` add unique \`custom_fields_id_unique\`(\`id\`);`);
@@ -57,6 +61,8 @@ export class Migration20261201075153_initial extends Migration {
     this.addSql(`drop table if exists \`account_emails\`;`);
 
     this.addSql(`drop table if exists \`audit_log\`;`);
+
+    this.addSql(`drop table if exists \`catalog_versions\`;`);
 
     this.addSql(`drop table if exists \`custom_fields\`;`);
 
