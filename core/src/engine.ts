@@ -5,6 +5,7 @@ import { AuditRecorder } from './audit/recorder.js';
 import { createAuditService, type AuditService } from './audit/service.js';
 import { OffsetClock, systemClock, type Clock } from './clock/clock.js';
 import { TestClock } from './clock/test-clock.js';
+import { Broadcast } from './cluster/broadcast.js';
 import type { Config } from './config/config.js';
 import { entities } from './entities.js';
 import { migrations } from './persistence/migrations/index.js';
@@ -54,17 +55,21 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   await redis.connect().catch((err: Error) => logger.error({ err: err.message }, 'redis is not reachable'));
 
+  const broadcast = new Broadcast(config.redisUrl, db.coordinates.dbName, logger);
+  await broadcast.start();
+
   let clock: Clock = systemClock;
   let testClock: TestClock | null = null;
   if (config.testMode) {
     const offsetClock = new OffsetClock();
-    testClock = new TestClock(db, offsetClock, config.redisUrl);
+    testClock = new TestClock(db, offsetClock, broadcast);
     await testClock.start();
     clock = offsetClock;
   }
 
   const tenants = createTenantService({ db, clock });
-  const security = createSecurityService({ db, clock, config });
+  const security = createSecurityService({ db, clock, config, broadcast });
+  await security.start();
   const audit = createAuditService({ db });
   const objects = new ObjectRegistry();
   const tagDefinitions = createTagDefinitionService({ db, clock });
@@ -95,7 +100,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
       return { database, redis: redisOk };
     },
     async stop() {
-      await testClock?.stop();
+      await broadcast.stop();
       redis.disconnect();
       await db.close();
     },

@@ -3,16 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL } from '../../../test/support/db.js';
 import { openTestDatabase } from '../../../test/support/engine.js';
 import type { Database } from '../persistence/database.js';
+import { pino } from 'pino';
+import { Broadcast } from '../cluster/broadcast.js';
 import { OffsetClock } from './clock.js';
 import { TestClock } from './test-clock.js';
 
 let db: Database & { drop(): Promise<void> };
-const started: TestClock[] = [];
+const started: Broadcast[] = [];
 
+/** A clock as one node has it: its own broadcast connections, the shared database. */
 async function newTestClock(): Promise<TestClock> {
-  const clock = new TestClock(db, new OffsetClock(), TEST_REDIS_URL);
+  const broadcast = new Broadcast(TEST_REDIS_URL, db.coordinates.dbName, pino({ level: 'silent' }));
+  await broadcast.start();
+  started.push(broadcast);
+  const clock = new TestClock(db, new OffsetClock(), broadcast);
   await clock.start();
-  started.push(clock);
   return clock;
 }
 
@@ -35,7 +40,7 @@ beforeAll(async () => {
   db = await openTestDatabase(import.meta.filename);
 });
 afterAll(async () => {
-  for (const clock of started) await clock.stop();
+  for (const broadcast of started) await broadcast.stop();
   await db?.drop();
 });
 

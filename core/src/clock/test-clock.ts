@@ -1,60 +1,37 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { DateTime, DurationLike } from 'luxon';
+import type { Broadcast } from '../cluster/broadcast.js';
 import type { Database } from '../persistence/database.js';
 import type { OffsetClock } from './clock.js';
 import { waitUntilDrained, type PendingCheck } from './drain.js';
 import { TestClockEntity } from './model.js';
 
 const ROW = 1;
-
-interface ClockMessage {
-  readonly origin: string;
-  readonly offsetMs: number;
-}
+const TOPIC = 'clock';
 
 /**
  * The test clock of Kill Bill's `/1.0/kb/test/clock`: set, move and reset time for the whole deployment.
  *
  * Contract: the offset lives in the `test_clock` row (so a restarted node reads it back) and a change is
- * published on a Redis channel named after the database, carrying the new offset, so every node sharing
- * that database applies it at once, in publish order. A node ignores its own messages (it applied the
- * offset before publishing). A node subscribes before it reads the row on start, so it misses nothing.
- * Proved by clock/test-clock.test.ts.
+ * broadcast (cluster/broadcast.ts) carrying the new offset, so every node sharing that database applies it
+ * at once, in publish order. A node ignores its own messages (it applied the offset before publishing).
+ * A node subscribes before it reads the row on start, so it misses nothing. Proved by clock/test-clock.test.ts.
  */
 export class TestClock {
   readonly #db: Database;
   readonly #clock: OffsetClock;
-  readonly #channel: string;
-  readonly #origin = randomUUID();
+  readonly #broadcast: Broadcast;
   readonly #checks: PendingCheck[] = [];
-  #publisher: Redis | undefined;
-  #subscriber: Redis | undefined;
 
-  constructor(db: Database, clock: OffsetClock, redisUrl: string) {
+  constructor(db: Database, clock: OffsetClock, broadcast: Broadcast) {
     this.#db = db;
     this.#clock = clock;
-    this.#channel = `billwright:${db.coordinates.dbName}:clock`;
-    this.#publisher = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    this.#subscriber = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    this.#broadcast = broadcast;
   }
 
   async start(): Promise<void> {
-    await this.#publisher?.connect();
-    await this.#subscriber?.connect();
-    this.#subscriber?.on('message', (channel: string, message: string) => {
-      if (channel === this.#channel) this.#apply(message);
-    });
-    await this.#subscriber?.subscribe(this.#channel);
+    await this.#broadcast.subscribe<number>(TOPIC, (offsetMs) => this.#apply(offsetMs), { othersOnly: true });
     const row = await this.#db.fork().findOne(TestClockEntity, { recordId: ROW });
     this.#clock.setOffset(row?.offsetMs ?? 0);
-  }
-
-  async stop(): Promise<void> {
-    this.#subscriber?.disconnect();
-    this.#publisher?.disconnect();
-    this.#subscriber = undefined;
-    this.#publisher = undefined;
   }
 
   now(): DateTime {
@@ -92,18 +69,10 @@ export class TestClock {
     // updatedDate is when the clock was changed in real time, on purpose not the test clock's time.
     await em.upsert(TestClockEntity, { recordId: ROW, offsetMs, updatedDate: new Date() });
     this.#clock.setOffset(offsetMs);
-    const message: ClockMessage = { origin: this.#origin, offsetMs };
-    await this.#publisher?.publish(this.#channel, JSON.stringify(message));
+    await this.#broadcast.publish(TOPIC, offsetMs);
   }
 
-  #apply(raw: string): void {
-    let message: Partial<ClockMessage>;
-    try {
-      message = JSON.parse(raw) as Partial<ClockMessage>;
-    } catch {
-      return; // not ours: the channel is only written by this class
-    }
-    if (message.origin === this.#origin || typeof message.offsetMs !== 'number' || !Number.isFinite(message.offsetMs)) return;
-    this.#clock.setOffset(message.offsetMs);
+  #apply(offsetMs: unknown): void {
+    if (typeof offsetMs === 'number' && Number.isFinite(offsetMs)) this.#clock.setOffset(offsetMs);
   }
 }

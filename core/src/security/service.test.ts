@@ -1,5 +1,8 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from '../../../test/support/db.js';
 import { openTestDatabase } from '../../../test/support/engine.js';
+import { Broadcast } from '../cluster/broadcast.js';
 import { systemClock } from '../clock/clock.js';
 import type { SystemCallContext } from '../context.js';
 import type { Database } from '../persistence/database.js';
@@ -8,6 +11,17 @@ import { createSecurityService, type SecurityService } from './service.js';
 
 let db: Database & { drop(): Promise<void> };
 let security: SecurityService;
+const broadcasts: Broadcast[] = [];
+
+/** A security service as one node has it: its own cache and broadcast connections, the shared database. */
+async function node(): Promise<SecurityService> {
+  const broadcast = new Broadcast(TEST_REDIS_URL, db.coordinates.dbName, pino({ level: 'silent' }));
+  await broadcast.start();
+  broadcasts.push(broadcast);
+  const service = createSecurityService({ db, clock: systemClock, config: { adminUsername: 'admin', adminPassword: 'password' }, broadcast });
+  await service.start();
+  return service;
+}
 
 const asSubject = (username: string, grants: string[]): SystemCallContext => ({
   subject: { username, roles: [], grants },
@@ -21,9 +35,10 @@ const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: stri
 
 beforeAll(async () => {
   db = await openTestDatabase(import.meta.filename);
-  security = createSecurityService({ db, clock: systemClock, config: { adminUsername: 'admin', adminPassword: 'password' } });
+  security = await node();
 });
 afterAll(async () => {
+  for (const b of broadcasts) await b.stop();
   await db?.drop();
 });
 
@@ -89,5 +104,14 @@ describe('the security service', () => {
     expect(await code(security.updateRole(admin, { role: 'ghost', permissions: [] }))).toBe('SECURITY_INVALID_ROLE');
     expect(await security.getRole('ghost')).toEqual({ role: 'ghost', permissions: [] });
     expect(await security.getRole('root')).toEqual({ role: 'root', permissions: ['*'] });
+  });
+
+  it('makes a password change on one node refuse the old password on another at once', async () => {
+    const other = await node();
+    await security.addUser(admin, { username: 'roamer', password: 'old-password', roles: [] });
+    expect(await other.authenticate('roamer', 'old-password')).not.toBeNull();
+    await security.updatePassword(admin, 'roamer', 'new-password');
+    await expect.poll(() => other.authenticate('roamer', 'old-password')).toBeNull();
+    expect(await other.authenticate('roamer', 'new-password')).not.toBeNull();
   });
 });

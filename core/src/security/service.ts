@@ -1,5 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
+import type { Broadcast } from '../cluster/broadcast.js';
 import type { Config } from '../config/config.js';
 import type { SystemCallContext } from '../context.js';
 import type { Database } from '../persistence/database.js';
@@ -14,6 +15,9 @@ import { createUserAdmin } from './users.js';
 
 export { ROOT_ROLE };
 
+/** Node messages naming a user whose cached credentials must go (null: everyone's, after a role change). */
+const TOPIC = 'security:forget';
+
 /**
  * Authentication and Kill Bill's SecurityApi (kbapi security/api/SecurityApi.java): every write requires
  * `user:create`, as its `@RequiresPermissions(USER_CAN_CREATE)`; reads of users and roles need only a login.
@@ -21,7 +25,12 @@ export { ROOT_ROLE };
 export interface SecurityService {
   /** The subject for HTTP basic credentials, or null when they do not verify. */
   authenticate(username: string, password: string): Promise<Subject | null>;
-  /** Drops what the credential cache holds for a user (after a password, role or role-definition change). */
+  /** Subscribes to the other nodes' credential changes. */
+  start(): Promise<void>;
+  /**
+   * Drops what the credential caches hold for a user (all users when none is named), on this node at once
+   * and on the others through the broadcast: after a password, role or role-definition change.
+   */
   forget(username?: string): void;
 
   /** Every Kill Bill permission the subject's roles cover (`GET /security/permissions`). */
@@ -45,10 +54,15 @@ export function createSecurityService(deps: {
   db: Database;
   clock: Clock;
   config: Pick<Config, 'adminUsername' | 'adminPassword'>;
+  broadcast: Broadcast;
 }): SecurityService {
-  const { db, clock, config } = deps;
+  const { db, clock, config, broadcast } = deps;
   const cache = new CredentialCache<Subject>();
-  const forget = (username?: string) => (username === undefined ? cache.clear() : cache.forget(username));
+  const forgetHere = (username: string | null) => (username === null ? cache.clear() : cache.forget(username));
+  const forget = (username?: string) => {
+    forgetHere(username ?? null);
+    void broadcast.publish(TOPIC, username ?? null);
+  };
   const users = createUserAdmin({ db, clock, adminUsername: config.adminUsername, forget });
   const roles = createRoleAdmin({ db, clock, forget });
   const adminDigest = sha256(config.adminPassword);
@@ -83,6 +97,9 @@ export function createSecurityService(deps: {
       const subject = await verify(username, password);
       if (subject) cache.set(username, password, subject);
       return subject;
+    },
+    async start() {
+      await broadcast.subscribe<string | null>(TOPIC, forgetHere, { othersOnly: true });
     },
     forget,
     currentPermissions: (subject) => expandGrants(subject.grants),
