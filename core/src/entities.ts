@@ -1,5 +1,7 @@
 import { AccountEmailEntity, AccountEntity } from './account/model.js';
 import { AuditLogEntity } from './audit/model.js';
+import { BusConsumptionEntity, BusEventEntity, BusEventHistoryEntity } from './bus/model.js';
+import { NotificationEntity, NotificationHistoryEntity } from './notification/model.js';
 import { CatalogVersionEntity } from './catalog/model.js';
 import { TestClockEntity } from './clock/model.js';
 import { CustomFieldEntity } from './customfield/model.js';
@@ -21,4 +23,9 @@ export const entities = [
   CatalogVersionEntity,
   AuditLogEntity,
   TestClockEntity,
+  BusEventEntity,
+  BusEventHistoryEntity,
+  BusConsumptionEntity,
+  NotificationEntity,
+  NotificationHistoryEntity,
 ];

@@ -20,3 +20,6 @@ export function requirePermission(ctx: { readonly subject: Subject }, permission
     });
   }
 }
+
+/** Billwright itself, acting on an event or a notification: every permission, as Kill Bill's internal calls. */
+export const SYSTEM_SUBJECT: Subject = { username: 'billwright', roles: ['root'], grants: ['*'] };

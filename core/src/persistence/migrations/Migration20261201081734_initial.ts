@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201081127_initial extends Migration {
+export class Migration20261201081734_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
@@ -16,6 +16,19 @@ export class Migration20261201081127_initial extends Migration {
     this.addSql(`create table \`audit_log\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`object_type\` varchar(30) not null, \`target_id\` varchar(36) not null, \`target_record_id\` bigint null, \`table_name\` varchar(50) not null, \`change_type\` varchar(10) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`reason_code\` varchar(255) null, \`comments\` varchar(255) null, \`user_token\` varchar(64) null, \`history\` json not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`audit_log\` add index \`audit_log_tenant_record_id_target_id_index\`(\`tenant_record_id\`, \`target_id\`);`);
 
+    this.addSql(`create table \`bus_consumptions\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`event_record_id\` bigint not null, \`consumer\` varchar(100) not null, \`handled_date\` datetime(3) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`bus_consumptions\` add unique \`bus_consumptions_event_record_id_consumer_unique\`(\`event_record_id\`, \`consumer\`);`);
+
+    this.addSql(`create table \`bus_events\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`event_type\` varchar(50) not null, \`object_type\` varchar(30) null, \`object_id\` varchar(36) null, \`payload\` json not null, \`user_token\` varchar(64) null, \`created_date\` datetime(3) not null, \`dispatched_date\` datetime(3) null, \`attempts\` int not null, \`last_error\` varchar(1024) null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`bus_events\` add unique \`bus_events_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`bus_events\` add index \`bus_events_tenant_record_id_account_record_id_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`, \`record_id\`);`);
+    this.addSql(`alter table \`bus_events\` add index \`bus_events_dispatched_date_index\`(\`dispatched_date\`);`);
+
+    this.addSql(`create table \`bus_events_history\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`event_type\` varchar(50) not null, \`object_type\` varchar(30) null, \`object_id\` varchar(36) null, \`payload\` json not null, \`user_token\` varchar(64) null, \`created_date\` datetime(3) not null, \`state\` varchar(10) not null, \`attempts\` int not null, \`last_error\` varchar(1024) null, \`handled_date\` datetime(3) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`bus_events_history\` add unique \`bus_events_history_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`bus_events_history\` add index \`bus_events_history_tenant_record_id_account_record__100b7_index\`(\`tenant_record_id\`, \`account_record_id\`, \`record_id\`);`);
+    this.addSql(`alter table \`bus_events_history\` add index \`bus_events_history_tenant_record_id_state_index\`(\`tenant_record_id\`, \`state\`);`);
+
     this.addSql(`create table \`catalog_versions\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`catalog_name\` varchar(255) not null, \`effective_date\` datetime(3) not null, \`xml\` mediumtext not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`catalog_versions\` add unique \`catalog_versions_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`catalog_versions\` add index \`catalog_versions_tenant_record_id_is_active_effective_date_index\`(\`tenant_record_id\`, \`is_active\`, \`effective_date\`);`);
@@ -24,6 +37,16 @@ export class Migration20261201081127_initial extends Migration {
     this.addSql(`alter table \`custom_fields\` add unique \`custom_fields_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`custom_fields\` add index \`custom_fields_tenant_record_id_object_id_index\`(\`tenant_record_id\`, \`object_id\`);`);
     this.addSql(`alter table \`custom_fields\` add index \`custom_fields_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+
+    this.addSql(`create table \`notifications\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`queue_name\` varchar(64) not null, \`effective_date\` datetime(3) not null, \`payload\` json not null, \`user_token\` varchar(64) null, \`created_date\` datetime(3) not null, \`attempts\` int not null, \`last_error\` varchar(1024) null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`notifications\` add unique \`notifications_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`notifications\` add index \`notifications_effective_date_record_id_index\`(\`effective_date\`, \`record_id\`);`);
+    this.addSql(`alter table \`notifications\` add index \`notifications_tenant_record_id_account_record_id_qu_767ba_index\`(\`tenant_record_id\`, \`account_record_id\`, \`queue_name\`);`);
+
+    this.addSql(`create table \`notifications_history\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`queue_name\` varchar(64) not null, \`effective_date\` datetime(3) not null, \`payload\` json not null, \`user_token\` varchar(64) null, \`created_date\` datetime(3) not null, \`state\` varchar(10) not null, \`attempts\` int not null, \`last_error\` varchar(1024) null, \`handled_date\` datetime(3) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`notifications_history\` add unique \`notifications_history_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`notifications_history\` add index \`notifications_history_tenant_record_id_account_reco_5ac4c_index\`(\`tenant_record_id\`, \`account_record_id\`, \`queue_name\`);`);
+    this.addSql(`alter table \`notifications_history\` add index \`notifications_history_tenant_record_id_state_index\`(\`tenant_record_id\`, \`state\`);`);
 
     this.addSql(`create table \`security_roles\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`role_name\` varchar(128) not null, \`permissions\` json not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`security_roles\` add unique \`security_roles_id_unique\`(\`id\`);`);
@@ -62,9 +85,19 @@ export class Migration20261201081127_initial extends Migration {
 
     this.addSql(`drop table if exists \`audit_log\`;`);
 
+    this.addSql(`drop table if exists \`bus_consumptions\`;`);
+
+    this.addSql(`drop table if exists \`bus_events\`;`);
+
+    this.addSql(`drop table if exists \`bus_events_history\`;`);
+
     this.addSql(`drop table if exists \`catalog_versions\`;`);
 
     this.addSql(`drop table if exists \`custom_fields\`;`);
+
+    this.addSql(`drop table if exists \`notifications\`;`);
+
+    this.addSql(`drop table if exists \`notifications_history\`;`);
 
     this.addSql(`drop table if exists \`security_roles\`;`);
 
