@@ -6,6 +6,9 @@ import { createAuditService, type AuditService } from './audit/service.js';
 import { OffsetClock, systemClock, type Clock } from './clock/clock.js';
 import { TestClock } from './clock/test-clock.js';
 import { Broadcast } from './cluster/broadcast.js';
+import { Bus } from './bus/bus.js';
+import { OutboxWaker } from './bus/outbox.js';
+import { NotificationQueue } from './notification/queue.js';
 import type { Config } from './config/config.js';
 import { entities } from './entities.js';
 import { migrations } from './persistence/migrations/index.js';
@@ -16,6 +19,7 @@ import { createTenantService, type TenantService } from './tenant/service.js';
 import { createTagDefinitionService, type TagDefinitionService } from './tag/definition-service.js';
 import { createTagService, type TagService } from './tag/service.js';
 import { createCustomFieldService, type CustomFieldService } from './customfield/service.js';
+import { createCatalogService, type CatalogService } from './catalog/service.js';
 
 /**
  * The composition root: builds every domain service once, in dependency order, and hands each only
@@ -28,6 +32,10 @@ export interface Engine {
   readonly clock: Clock;
   /** Present only in test mode (KB_TEST_MODE=true). */
   readonly testClock: TestClock | null;
+  /** The persistent bus: domains emit with `emitEvent` in their writeTx; consumers subscribe before start. */
+  readonly bus: Bus;
+  /** Future work: domains schedule with `scheduleNotification` in their writeTx; queues register handlers. */
+  readonly notifications: NotificationQueue;
   readonly tenants: TenantService;
   readonly security: SecurityService;
   readonly audit: AuditService;
@@ -38,16 +46,19 @@ export interface Engine {
   readonly tags: TagService;
   readonly customFields: CustomFieldService;
   readonly accounts: AccountService;
+  /** Tenants' versioned catalogs (`/1.0/kb/catalog`), cached per tenant and invalidated on every node. */
+  readonly catalog: CatalogService;
   health(): Promise<{ database: boolean; redis: boolean }>;
   stop(): Promise<void>;
 }
 
 export async function startEngine(config: Config, logger: Logger): Promise<Engine> {
+  const outboxWaker = new OutboxWaker();
   const db = await openDatabase({
     url: config.dbUrl,
     entities,
     migrations,
-    subscribers: [new AuditRecorder()],
+    subscribers: [new AuditRecorder(), outboxWaker],
     logger,
     poolSize: config.dbPoolSize,
   });
@@ -76,6 +87,20 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   const tags = createTagService({ db, clock, objects });
   const customFields = createCustomFieldService({ db, clock, objects });
   const accounts = createAccountService({ db, clock, objects });
+  const catalog = createCatalogService({ db, clock, broadcast, logger });
+  await catalog.start();
+
+  // The spine. Domains register their bus consumers and notification queues on these (later issues).
+  const bus = new Bus({ db, logger, redisUrl: config.redisUrl });
+  const notifications = new NotificationQueue({ db, clock, logger });
+  outboxWaker.onCommit(() => bus.wake());
+  if (testClock) {
+    testClock.onChange(() => notifications.wake());
+    testClock.addPendingCheck(({ tenantRecordId }) => bus.pending(tenantRecordId));
+    testClock.addPendingCheck(({ tenantRecordId, now }) => notifications.due(tenantRecordId, now));
+  }
+  await bus.start();
+  notifications.start();
 
   return {
     config,
@@ -91,6 +116,9 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     tags,
     customFields,
     accounts,
+    catalog,
+    bus,
+    notifications,
     async health() {
       const database = await db.ping();
       const redisOk = await redis.ping().then(
@@ -100,6 +128,8 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
       return { database, redis: redisOk };
     },
     async stop() {
+      await notifications.stop();
+      await bus.stop();
       await broadcast.stop();
       redis.disconnect();
       await db.close();

@@ -12,6 +12,6 @@ describe('the entity list', () => {
 
   it('keeps the tables without a tenant to the global ones', () => {
     const global = entities.filter((e) => !('tenantRecordId' in e.meta.properties)).map((e) => e.meta.tableName);
-    expect(global.sort()).toEqual(['bus_consumptions', 'security_roles', 'security_users', 'tenants', 'test_clock']);
+    expect(global.sort()).toEqual(['security_roles', 'security_users', 'tenants', 'test_clock']);
   });
 });

@@ -1,6 +1,6 @@
 import { AccountEmailEntity, AccountEntity } from './account/model.js';
 import { AuditLogEntity } from './audit/model.js';
-import { BusConsumptionEntity, BusEventEntity, BusEventHistoryEntity } from './bus/model.js';
+import { BusEventEntity, BusEventHistoryEntity } from './bus/model.js';
 import { NotificationEntity, NotificationHistoryEntity } from './notification/model.js';
 import { CatalogVersionEntity } from './catalog/model.js';
 import { TestClockEntity } from './clock/model.js';
@@ -25,7 +25,6 @@ export const entities = [
   TestClockEntity,
   BusEventEntity,
   BusEventHistoryEntity,
-  BusConsumptionEntity,
   NotificationEntity,
   NotificationHistoryEntity,
 ];

@@ -9,6 +9,7 @@ import { authenticate } from './middleware/authenticate.js';
 import { requestContext } from './middleware/request-id.js';
 import { requireTenant } from './middleware/tenant.js';
 import { accounts } from './routes/accounts.js';
+import { admin } from './routes/admin.js';
 import { healthcheck } from './routes/healthcheck.js';
 import { tenants } from './routes/tenants.js';
 import { security } from './routes/security.js';
@@ -18,6 +19,9 @@ import { accountCustomFields } from './routes/object-custom-fields.js';
 import { accountTags } from './routes/object-tags.js';
 import { tagDefinitions } from './routes/tag-definitions.js';
 import { tags } from './routes/tags.js';
+import { catalog } from './routes/catalog.js';
+import { catalogTranslations } from './routes/catalog-translations.js';
+import { catalogSimplePlan } from './routes/catalog-simple-plan.js';
 
 /**
  * The Kill Bill REST API on hono. Each resource is a sub-app in routes/; this file only orders the
@@ -47,7 +51,7 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/kb/test', testClock);
 
   // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
-  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*'];
+  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*'];
   for (const path of tenantScoped) {
     app.use(path, requireTenant);
     app.use(path.replace(/\/\*$/, ''), requireTenant);
@@ -59,5 +63,10 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/kb/tagDefinitions', tagDefinitions);
   app.route('/1.0/kb/tags', tags);
   app.route('/1.0/kb/customFields', customFields);
+  app.route('/1.0/kb/admin', admin);
+  app.route('/1.0/kb/catalog', catalog);
+  // addSimplePlan: one specific path (`/simplePlan`), beside the catalog sub-app.
+  app.route('/1.0/kb/catalog', catalogSimplePlan);
+  app.route('/1.0/kb/invoices', catalogTranslations);
   return app;
 }

@@ -5,6 +5,8 @@ import axios from 'axios';
 import type { AxiosInstance as ClientAxios } from 'axios' with { 'resolution-mode': 'require' };
 import {
   AccountApi,
+  CatalogApi,
+  InvoiceApi,
   Configuration,
   CustomFieldApi,
   SecurityApi,
@@ -38,6 +40,8 @@ export function killbill(basePath: string, tenant?: TenantCredentials, user = { 
     tags: new TagApi(config, basePath, http),
     tagDefinitions: new TagDefinitionApi(config, basePath, http),
     customFields: new CustomFieldApi(config, basePath, http),
+    catalog: new CatalogApi(config, basePath, http),
+    invoices: new InvoiceApi(config, basePath, http),
   };
 }
 

@@ -61,7 +61,7 @@ export function createJobQueue<T>(name: string, redisUrl: string, prefix: string
     async failed() {
       return (await queue.getJobCounts('failed'))['failed'] ?? 0;
     },
-    close: () => queue.close(),
+    close: () => closeWithin(queue.close()),
   };
 }
 
@@ -82,5 +82,15 @@ export function startJobWorker<T>(
   );
   // Failures are recorded by the handler (attempts, last error, DEAD); this only keeps them from being unhandled.
   worker.on('error', () => {});
-  return { close: () => worker.close() };
+  return { close: () => closeWithin(worker.close()) };
+}
+
+/**
+ * BullMQ's close waits for Redis to answer; with Redis down it would wait forever and a node could never
+ * stop. Give it a few seconds, then let the process go (its connections die with it).
+ */
+async function closeWithin(closing: Promise<void>, ms = 3000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closing.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

@@ -9,9 +9,11 @@ import { TenantEntity } from '../tenant/model.js';
 import type { TenantId } from '../values/ids.js';
 import { createJobQueue, startJobWorker, type JobQueue, type JobWorker } from './bullmq.js';
 import type { BusEvent } from './event.js';
-import { BusConsumptionEntity } from './model.js';
 
-/** A consumer's reaction to an event, inside a transaction that holds the account lock. */
+/**
+ * A consumer's reaction to an event, inside the transaction that holds the account lock and retires the
+ * event. Consumers that talk to the outside world (push notifications, plugins) only enqueue work there.
+ */
 export type BusHandler = (em: EntityManager, event: BusEvent, ctx: CallContext) => Promise<void>;
 
 interface Consumer {
@@ -34,8 +36,9 @@ const BATCH = 500;
  * The persistent bus: outbox rows (bus/outbox.ts) → BullMQ → consumers.
  *
  * Contract:
- * - at-least-once delivery, exactly-once effect: a consumer handles an event in one transaction that also
- *   records (event, consumer) in bus_consumptions; a redelivery finds that row and does nothing;
+ * - at-least-once delivery, exactly-once effect: an event is handled in one transaction that runs every
+ *   consumer and moves the event to history; if any consumer throws, all of it rolls back and is retried,
+ *   and a redelivered event that is already in history is not found again;
  * - order per account: a BullMQ job only says "this account has work"; its handler always takes the
  *   account's lowest pending event, so a late or duplicate job finds nothing and returns;
  * - a consumer that throws is retried with backoff (BullMQ); after MAX_EVENT_ATTEMPTS failures the event
@@ -69,7 +72,7 @@ export class Bus {
     this.#concurrency = deps.concurrency ?? 4;
   }
 
-  /** Registers a consumer (before start). `eventTypes` null: every event. */
+  /** Registers a consumer (also after start: the next event it wants reaches it). `eventTypes` null: every event. */
   subscribe(name: string, eventTypes: readonly string[] | null, handle: BusHandler): void {
     if (this.#consumers.some((c) => c.name === name)) throw new Error(`bus consumer ${name} is registered twice`);
     this.#consumers.push({ name, eventTypes: eventTypes ? new Set(eventTypes) : null, handle });
@@ -160,90 +163,42 @@ export class Bus {
 
   /** Handles the account's pending events one by one, lowest record id first, until none is left. */
   async #drainAccount(work: AccountWork): Promise<void> {
+    const tenant = await this.#tenant(work.tenantRecordId);
     for (;;) {
-      const event = await this.#nextEvent(work);
-      if (!event) return;
+      let event: BusEvent | null = null;
       try {
-        let present = true;
-        for (const consumer of this.#consumers) {
-          if (present && (consumer.eventTypes === null || consumer.eventTypes.has(event.eventType))) present = await this.#consume(consumer, event);
-        }
-        if (present) await this.#retire(event, 'HANDLED', null);
+        event = await writeTx(this.#db, this.#callContext(tenant, null), async (em) => {
+          await lockAccount(em, work.tenantRecordId, work.accountRecordId);
+          const rows = (await em
+            .getConnection()
+            .execute(
+              'select * from bus_events where tenant_record_id = ? and account_record_id <=> ? order by record_id limit 1 for update',
+              [work.tenantRecordId, work.accountRecordId],
+              'all',
+              em.getTransactionContext(),
+            )) as Record<string, unknown>[];
+          const next = rows[0] ? toEvent(rows[0], tenant) : null;
+          if (!next) return null;
+          event = next;
+          for (const consumer of this.#consumers) {
+            if (consumer.eventTypes === null || consumer.eventTypes.has(next.eventType)) await consumer.handle(em, next, this.#callContext(tenant, next));
+          }
+          await moveToHistory(em, next.recordId, 'HANDLED', null);
+          return next;
+        });
+        if (!event) return;
       } catch (err) {
-        const attempts = await this.#recordFailure(event, err);
+        if (!event) throw err;
+        const failed: BusEvent = event;
+        const attempts = await this.#recordFailure(failed, err);
         if (attempts < MAX_EVENT_ATTEMPTS) throw err;
-        this.#logger.error({ err, eventId: event.id, eventType: event.eventType, attempts }, 'bus event is DEAD: every attempt failed');
-        await this.#retire(event, 'DEAD', err);
+        this.#logger.error({ err, eventId: failed.id, eventType: failed.eventType, attempts }, 'bus event is DEAD: every attempt failed');
+        await this.#db.fork().transactional(async (em) => {
+          await lockAccount(em, work.tenantRecordId, work.accountRecordId);
+          await moveToHistory(em, failed.recordId, 'DEAD', errorText(err));
+        });
       }
     }
-  }
-
-  async #nextEvent(work: AccountWork): Promise<BusEvent | null> {
-    const conn = this.#db.fork().getConnection();
-    const rows = (await conn.execute(
-      'select * from bus_events where tenant_record_id = ? and account_record_id <=> ? order by record_id limit 1',
-      [work.tenantRecordId, work.accountRecordId],
-    )) as Record<string, unknown>[];
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      recordId: Number(row['record_id']),
-      id: String(row['id']),
-      tenant: await this.#tenant(work.tenantRecordId),
-      accountRecordId: work.accountRecordId,
-      eventType: String(row['event_type']),
-      objectType: (row['object_type'] as BusEvent['objectType']) ?? null,
-      objectId: (row['object_id'] as string | null) ?? null,
-      payload: typeof row['payload'] === 'string' ? (JSON.parse(row['payload']) as Record<string, unknown>) : ((row['payload'] as Record<string, unknown>) ?? {}),
-      userToken: (row['user_token'] as string | null) ?? null,
-      createdDate: utcDate(row['created_date']),
-    };
-  }
-
-  /**
-   * One consumer's handling of one event, under the account lock and the event row's lock. False when the
-   * event is gone: another worker finished and retired it meanwhile (its consumption rows went with it).
-   */
-  async #consume(consumer: Consumer, event: BusEvent): Promise<boolean> {
-    const ctx = this.#callContext(event, consumer.name);
-    return writeTx(this.#db, ctx, async (em) => {
-      await lockAccount(em, event.tenant.recordId, event.accountRecordId);
-      const conn = em.getConnection();
-      const tx = em.getTransactionContext();
-      const present = (await conn.execute('select record_id from bus_events where record_id = ? for update', [event.recordId], 'all', tx)) as unknown[];
-      if (present.length === 0) return false;
-      // A plain read: the locks above already serialize this event's handlers, and a locking read of an
-      // absent row would take a gap lock that deadlocks with other accounts' inserts.
-      const done = (await conn.execute('select record_id from bus_consumptions where event_record_id = ? and consumer = ?', [event.recordId, consumer.name], 'all', tx)) as unknown[];
-      if (done.length > 0) return true;
-      await consumer.handle(em, event, ctx);
-      em.create(BusConsumptionEntity, { eventRecordId: event.recordId, consumer: consumer.name, handledDate: new Date() });
-      return true;
-    });
-  }
-
-  /**
-   * Moves the event to history (once: a second worker racing on it finds the row gone and stops). Locks in
-   * the same order as #consume (account, then event row), so the two never deadlock.
-   */
-  async #retire(event: BusEvent, state: 'HANDLED' | 'DEAD', err: unknown): Promise<void> {
-    await this.#db.fork().transactional(async (em) => {
-      await lockAccount(em, event.tenant.recordId, event.accountRecordId);
-      const conn = em.getConnection();
-      const tx = em.getTransactionContext();
-      const locked = (await conn.execute('select record_id from bus_events where record_id = ? for update', [event.recordId], 'all', tx)) as unknown[];
-      if (locked.length === 0) return;
-      await conn.execute(
-        `insert into bus_events_history (record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, state, attempts, last_error, handled_date)
-         select record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, ?, attempts, coalesce(?, last_error), ?
-         from bus_events where record_id = ?`,
-        [state, err === null ? null : errorText(err), new Date(), event.recordId],
-        'run',
-        tx,
-      );
-      await conn.execute('delete from bus_consumptions where event_record_id = ?', [event.recordId], 'run', tx);
-      await conn.execute('delete from bus_events where record_id = ?', [event.recordId], 'run', tx);
-    });
   }
 
   async #recordFailure(event: BusEvent, err: unknown): Promise<number> {
@@ -254,8 +209,8 @@ export class Bus {
     return rows[0]?.attempts ?? MAX_EVENT_ATTEMPTS;
   }
 
-  #callContext(event: BusEvent, consumer: string): CallContext {
-    return { subject: SYSTEM_SUBJECT, userToken: event.userToken ?? event.id, tenant: event.tenant, createdBy: `bus:${consumer}`.slice(0, 100), reasonCode: null, comment: null };
+  #callContext(tenant: TenantRef, event: BusEvent | null): CallContext {
+    return { subject: SYSTEM_SUBJECT, userToken: event?.userToken ?? event?.id ?? 'bus', tenant, createdBy: 'bus', reasonCode: null, comment: null };
   }
 
   async #tenant(recordId: number): Promise<TenantRef> {
@@ -266,6 +221,37 @@ export class Bus {
     this.#tenants.set(recordId, ref);
     return ref;
   }
+}
+
+function toEvent(row: Record<string, unknown>, tenant: TenantRef): BusEvent {
+  const payload = row['payload'];
+  return {
+    recordId: Number(row['record_id']),
+    id: String(row['id']),
+    tenant,
+    accountRecordId: row['account_record_id'] === null ? null : Number(row['account_record_id']),
+    eventType: String(row['event_type']),
+    objectType: (row['object_type'] as BusEvent['objectType']) ?? null,
+    objectId: (row['object_id'] as string | null) ?? null,
+    payload: typeof payload === 'string' ? (JSON.parse(payload) as Record<string, unknown>) : ((payload as Record<string, unknown>) ?? {}),
+    userToken: (row['user_token'] as string | null) ?? null,
+    createdDate: utcDate(row['created_date']),
+  };
+}
+
+/** Moves an outbox row to history in the caller's transaction (which holds the account lock). */
+async function moveToHistory(em: EntityManager, recordId: number, state: 'HANDLED' | 'DEAD', error: string | null): Promise<void> {
+  const conn = em.getConnection();
+  const tx = em.getTransactionContext();
+  await conn.execute(
+    `insert into bus_events_history (record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, state, attempts, last_error, handled_date)
+     select record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, ?, attempts, coalesce(?, last_error), ?
+     from bus_events where record_id = ?`,
+    [state, error, new Date(), recordId],
+    'run',
+    tx,
+  );
+  await conn.execute('delete from bus_events where record_id = ?', [recordId], 'run', tx);
 }
 
 /** mysql2 hands DATETIME back as a string in the session zone, which is UTC (persistence/database.ts). */

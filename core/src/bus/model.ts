@@ -18,8 +18,9 @@ const eventColumns = {
 /**
  * The outbox: an event is a row written in the same transaction as the change that caused it. Its record
  * id is the bus sequence (events of one account are handled in that order). `dispatchedDate` says when it
- * was last handed to BullMQ; `attempts`/`lastError` what its consumers' failures were. Handled (or dead)
- * rows move to bus_events_history, so this table holds only work in flight.
+ * was last handed to BullMQ; `attempts`/`lastError` what its consumers' failures were. A row moves to
+ * bus_events_history in the same transaction as its consumers' effects — that move is the record that it
+ * was handled — so this table holds only work in flight.
  */
 export const BusEventEntity = defineEntity({
   name: 'BusEvent',
@@ -58,20 +59,3 @@ export const BusEventHistoryEntity = defineEntity({
   ],
 });
 export type BusEventHistoryRow = InferEntity<typeof BusEventHistoryEntity>;
-
-/**
- * Which consumer has handled which event, written in the consumer's own transaction with its effects:
- * a redelivered event finds its row and is not handled twice. Deleted when the event moves to history.
- */
-export const BusConsumptionEntity = defineEntity({
-  name: 'BusConsumption',
-  tableName: 'bus_consumptions',
-  properties: {
-    recordId: p.bigint('number').primary().autoincrement(),
-    eventRecordId: p.bigint('number'),
-    consumer: p.string().length(100),
-    handledDate: p.datetime(3),
-  },
-  uniques: [{ properties: ['eventRecordId', 'consumer'] }],
-});
-export type BusConsumptionRow = InferEntity<typeof BusConsumptionEntity>;

@@ -150,6 +150,8 @@ export interface Plan {
 
 export interface PriceList {
   readonly name: string;
+  /** Present only when the XML gives one (Kill Bill then shows the name). */
+  readonly prettyName?: string;
   readonly plans: readonly string[];
 }
 

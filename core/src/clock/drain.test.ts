@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { waitUntilDrained, type PendingCheck } from './drain.js';
+import { DRAIN_POLL_MS, waitUntilDrained, type PendingCheck } from './drain.js';
 
 const scope = { tenantRecordId: 7, now: () => DateTime.utc() };
 const noSleep = async () => {};
@@ -10,18 +10,18 @@ describe('waiting for the queues to drain', () => {
     expect(await waitUntilDrained([], scope, 0, noSleep)).toBe(true);
   });
 
-  it('polls once a second until the checks report nothing pending twice in a row', async () => {
+  it('polls until the checks report nothing pending twice in a row', async () => {
     let pendingFor = 3;
     const check: PendingCheck = async () => pendingFor-- > 0;
     const sleeps: number[] = [];
     expect(await waitUntilDrained([check], scope, 5, async (ms) => void sleeps.push(ms))).toBe(true);
-    expect(sleeps).toEqual([1000, 1000, 1000]);
+    expect(sleeps).toEqual([DRAIN_POLL_MS, DRAIN_POLL_MS, DRAIN_POLL_MS]);
   });
 
-  it('gives up after timeoutSec polls and reports not drained', async () => {
-    let sleeps = 0;
-    expect(await waitUntilDrained([async () => true], scope, 2, async () => void sleeps++)).toBe(false);
-    expect(sleeps).toBe(2);
+  it('gives up after timeoutSec seconds of polls and reports not drained', async () => {
+    let slept = 0;
+    expect(await waitUntilDrained([async () => true], scope, 2, async (ms) => void (slept += ms))).toBe(false);
+    expect(slept).toBe(2000);
   });
 
   it('passes the tenant and the current time to each check', async () => {

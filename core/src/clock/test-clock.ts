@@ -21,6 +21,7 @@ export class TestClock {
   readonly #clock: OffsetClock;
   readonly #broadcast: Broadcast;
   readonly #checks: PendingCheck[] = [];
+  readonly #listeners: (() => void)[] = [];
 
   constructor(db: Database, clock: OffsetClock, broadcast: Broadcast) {
     this.#db = db;
@@ -50,6 +51,11 @@ export class TestClock {
     return this.set(this.now().plus(by));
   }
 
+  /** Called whenever time moves on this node (set here or by another node): the notification queue polls at once. */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
   /** Registers a source of pending work (bus, notification queue); returns its removal. */
   addPendingCheck(check: PendingCheck): () => void {
     this.#checks.push(check);
@@ -70,9 +76,16 @@ export class TestClock {
     await em.upsert(TestClockEntity, { recordId: ROW, offsetMs, updatedDate: new Date() });
     this.#clock.setOffset(offsetMs);
     await this.#broadcast.publish(TOPIC, offsetMs);
+    this.#changed();
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   #apply(offsetMs: unknown): void {
-    if (typeof offsetMs === 'number' && Number.isFinite(offsetMs)) this.#clock.setOffset(offsetMs);
+    if (typeof offsetMs !== 'number' || !Number.isFinite(offsetMs)) return;
+    this.#clock.setOffset(offsetMs);
+    this.#changed();
   }
 }

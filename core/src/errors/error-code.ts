@@ -46,6 +46,22 @@ export const ErrorCode = {
   SECURITY_INVALID_ROLE: { code: 40003, className: 'SecurityApiException' },
   SECURITY_ROLE_ALREADY_EXISTS: { code: 40004, className: 'SecurityApiException' },
   SECURITY_INVALID_PERMISSIONS: { code: 40005, className: 'SecurityApiException' },
+  // Catalog (Kill Bill)
+  CAT_INVALID_FOR_TENANT: { code: 2080, className: 'CatalogApiException' },
+  CAT_ILLEGAL_CHANGE_REQUEST: { code: 2001, className: 'CatalogApiException' },
+  CAT_MULTIPLE_MATCHING_PLANS_FOR_PRICELIST: { code: 2002, className: 'CatalogApiException' },
+  CAT_PRICE_LIST_NOT_FOUND: { code: 2013, className: 'CatalogApiException' },
+  CAT_PLAN_NOT_FOUND: { code: 2020, className: 'CatalogApiException' },
+  CAT_NO_SUCH_PLAN: { code: 2021, className: 'CatalogApiException' },
+  CAT_NO_SUCH_PRODUCT: { code: 2030, className: 'CatalogApiException' },
+  CAT_NO_SUCH_PHASE: { code: 2040, className: 'CatalogApiException' },
+  CAT_BAD_PHASE_NAME: { code: 2041, className: 'CatalogApiException' },
+  CAT_NO_CATALOG_FOR_GIVEN_DATE: { code: 2050, className: 'CatalogApiException' },
+  // Kill Bill numbers both simple-plan errors 2060 (kbapi ErrorCode, CatalogUpdater).
+  CAT_INVALID_SIMPLE_PLAN_DESCRIPTOR: { code: 2060, className: 'CatalogApiException' },
+  CAT_FAILED_SIMPLE_PLAN_VALIDATION: { code: 2060, className: 'CatalogApiException' },
+  // Subscriptions (Kill Bill)
+  SUB_INVALID_SUBSCRIPTION_ID: { code: 1082, className: 'SubscriptionApiException' },
   // Billwright's own (no Kill Bill equivalent code; Kill Bill answers these with a bare exception)
   INVALID_PARAMETER: { code: 90000, className: 'IllegalArgumentException' },
   MALFORMED_REQUEST: { code: 90001, className: 'JsonParseException' },

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201081734_initial extends Migration {
+export class Migration20261201082356_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
@@ -15,9 +15,6 @@ export class Migration20261201081734_initial extends Migration {
 
     this.addSql(`create table \`audit_log\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`object_type\` varchar(30) not null, \`target_id\` varchar(36) not null, \`target_record_id\` bigint null, \`table_name\` varchar(50) not null, \`change_type\` varchar(10) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`reason_code\` varchar(255) null, \`comments\` varchar(255) null, \`user_token\` varchar(64) null, \`history\` json not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`audit_log\` add index \`audit_log_tenant_record_id_target_id_index\`(\`tenant_record_id\`, \`target_id\`);`);
-
-    this.addSql(`create table \`bus_consumptions\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`event_record_id\` bigint not null, \`consumer\` varchar(100) not null, \`handled_date\` datetime(3) not null) default character set utf8mb4 engine = InnoDB;`);
-    this.addSql(`alter table \`bus_consumptions\` add unique \`bus_consumptions_event_record_id_consumer_unique\`(\`event_record_id\`, \`consumer\`);`);
 
     this.addSql(`create table \`bus_events\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`event_type\` varchar(50) not null, \`object_type\` varchar(30) null, \`object_id\` varchar(36) null, \`payload\` json not null, \`user_token\` varchar(64) null, \`created_date\` datetime(3) not null, \`dispatched_date\` datetime(3) null, \`attempts\` int not null, \`last_error\` varchar(1024) null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`bus_events\` add unique \`bus_events_id_unique\`(\`id\`);`);
@@ -84,8 +81,6 @@ export class Migration20261201081734_initial extends Migration {
     this.addSql(`drop table if exists \`account_emails\`;`);
 
     this.addSql(`drop table if exists \`audit_log\`;`);
-
-    this.addSql(`drop table if exists \`bus_consumptions\`;`);
 
     this.addSql(`drop table if exists \`bus_events\`;`);
 

@@ -1,0 +1,10 @@
+export * from './types.js';
+export { parseCatalogXml, checkCatalogXml, CatalogXmlError, type CatalogXmlCheck } from './xml/parse.js';
+export { catalogToXml } from './xml/serialize.js';
+export { CATALOG_XML_LIMITS } from './xml/limits.js';
+export { validateCatalog } from './validate.js';
+export { VersionedCatalog, type PlanInVersion, type PlanDetail } from './versioned.js';
+export { DEFAULT_PRICE_LIST, recurringBillingPeriod, type PlanSpec } from './lookup.js';
+export * as catalogRules from './rules.js';
+export type { PlanSpecifier, PlanPhaseSpecifier, PlanChangeResult } from './rules.js';
+export { createCatalogService, type CatalogService, type CatalogServiceDeps } from './service.js';

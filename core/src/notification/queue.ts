@@ -1,0 +1,234 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import type { CallContext, TenantRef } from '../context.js';
+import { lockAccount } from '../persistence/account-lock.js';
+import type { Database } from '../persistence/database.js';
+import { writeTx } from '../persistence/scope.js';
+import { SYSTEM_SUBJECT } from '../security/subject.js';
+import { TenantEntity } from '../tenant/model.js';
+import { newId, type TenantId } from '../values/ids.js';
+import { NotificationEntity } from './model.js';
+
+/** A notification as its handler receives it. */
+export interface Notification {
+  readonly recordId: number;
+  readonly id: string;
+  readonly tenant: TenantRef;
+  readonly accountRecordId: number | null;
+  readonly queueName: string;
+  readonly effectiveDate: Date;
+  readonly payload: Record<string, unknown>;
+}
+
+/** What a queue does when one of its notifications is due, inside a transaction holding the account lock. */
+export type NotificationHandler = (em: EntityManager, notification: Notification, ctx: CallContext) => Promise<void>;
+
+export interface ScheduleInput {
+  readonly queueName: string;
+  readonly effectiveDate: DateTime;
+  readonly accountRecordId: number | null;
+  readonly payload?: Record<string, unknown>;
+}
+
+/** A handler failing this many times on one notification gives it up as DEAD (kept in history). */
+export const MAX_NOTIFICATION_ATTEMPTS = 5;
+/** Retry delays after a failure, in business time (the test clock moves them too). */
+const RETRY_MINUTES = [5, 15, 60, 240];
+
+/** Writes future work in the caller's business transaction: it exists exactly when the change does. */
+export function scheduleNotification(em: EntityManager, ctx: CallContext, clock: Clock, input: ScheduleInput): void {
+  em.create(NotificationEntity, {
+    id: newId(),
+    tenantRecordId: ctx.tenant.recordId,
+    accountRecordId: input.accountRecordId,
+    queueName: input.queueName,
+    effectiveDate: input.effectiveDate.toUTC().toJSDate(),
+    payload: input.payload ?? {},
+    userToken: ctx.userToken,
+    createdDate: clock.now().toJSDate(),
+    attempts: 0,
+    lastError: null,
+  });
+}
+
+/**
+ * The notification queue: future-dated rows fire when the Clock (the test clock too) reaches them.
+ *
+ * Contract:
+ * - a due notification is handled once in effect: the handler runs in the transaction that moves the row
+ *   to history, under the row's lock (other nodes skip it: SKIP LOCKED) and the account lock;
+ * - effective-time order per account: a node locks the account first and then takes that account's
+ *   earliest due row, so a later row never overtakes an earlier one, on one node or many;
+ * - a failing handler is retried later (RETRY_MINUTES of business time), then kept as DEAD;
+ * - every node polls (KB-style) and `wake()` polls at once (the test clock calls it when time moves).
+ * Proved by notification/queue.test.ts.
+ */
+export class NotificationQueue {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #handlers = new Map<string, NotificationHandler>();
+  readonly #tenants = new Map<number, TenantRef>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+
+  constructor(deps: { db: Database; clock: Clock; logger: Logger }) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger.child({ component: 'notifications' });
+  }
+
+  register(queueName: string, handler: NotificationHandler): void {
+    if (this.#handlers.has(queueName)) throw new Error(`notification queue ${queueName} is registered twice`);
+    this.#handlers.set(queueName, handler);
+  }
+
+  start(pollMs = 500): void {
+    this.#stopped = false;
+    this.#timer = setInterval(() => this.wake(), pollMs);
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#fireDue()
+      .catch((err: unknown) => this.#logger.error({ err }, 'notification poll failed'))
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** True while the tenant (any tenant when null) has a notification due at `now`. */
+  async due(tenantRecordId: number | null, now: DateTime): Promise<boolean> {
+    const conn = this.#db.fork().getConnection();
+    const at = now.toUTC().toJSDate();
+    const rows = (await (tenantRecordId === null
+      ? conn.execute('select 1 from notifications where effective_date <= ? limit 1', [at])
+      : conn.execute('select 1 from notifications where tenant_record_id = ? and effective_date <= ? limit 1', [tenantRecordId, at]))) as unknown[];
+    return rows.length > 0 || this.#running !== undefined;
+  }
+
+  async #fireDue(): Promise<void> {
+    while (!this.#stopped) {
+      const candidate = await this.#candidate();
+      // Nothing fired: another node holds it; the next poll looks again instead of spinning.
+      if (!candidate || !(await this.#fireNextOf(candidate.tenantRecordId, candidate.accountRecordId))) return;
+    }
+  }
+
+  async #candidate(): Promise<{ tenantRecordId: number; accountRecordId: number | null } | null> {
+    const rows = (await this.#db
+      .fork()
+      .getConnection()
+      .execute('select tenant_record_id, account_record_id from notifications where effective_date <= ? order by effective_date, record_id limit 1', [
+        this.#clock.now().toJSDate(),
+      ])) as { tenant_record_id: number | string; account_record_id: number | string | null }[];
+    const row = rows[0];
+    return row ? { tenantRecordId: Number(row.tenant_record_id), accountRecordId: row.account_record_id === null ? null : Number(row.account_record_id) } : null;
+  }
+
+  /** Under the account lock: the account's earliest due row, handled and moved to history in one transaction. */
+  async #fireNextOf(tenantRecordId: number, accountRecordId: number | null): Promise<boolean> {
+    const tenant = await this.#tenant(tenantRecordId);
+    let fired: Notification | null = null;
+    const ctx: CallContext = { subject: SYSTEM_SUBJECT, userToken: 'notification', tenant, createdBy: 'notification-queue', reasonCode: null, comment: null };
+    try {
+      await writeTx(this.#db, ctx, async (em) => {
+        await lockAccount(em, tenantRecordId, accountRecordId);
+        const conn = em.getConnection();
+        const tx = em.getTransactionContext();
+        const rows = (await conn.execute(
+          'select * from notifications where tenant_record_id = ? and account_record_id <=> ? and effective_date <= ? order by effective_date, record_id limit 1 for update skip locked',
+          [tenantRecordId, accountRecordId, this.#clock.now().toJSDate()],
+          'all',
+          tx,
+        )) as Record<string, unknown>[];
+        const row = rows[0];
+        if (!row) return;
+        fired = toNotification(row, tenant);
+        const handler = this.#handlers.get(fired.queueName);
+        if (!handler) throw new Error(`no handler for notification queue ${fired.queueName}`);
+        await handler(em, fired, { ...ctx, userToken: (row['user_token'] as string | null) ?? fired.id });
+        await moveToHistory(em, fired.recordId, 'HANDLED', null);
+      });
+    } catch (err) {
+      if (!fired) throw err;
+      await this.#recordFailure(fired, err);
+    }
+    return fired !== null;
+  }
+
+  async #recordFailure(n: Notification, err: unknown): Promise<void> {
+    const text = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 1024);
+    await this.#db.fork().transactional(async (em) => {
+      const conn = em.getConnection();
+      const tx = em.getTransactionContext();
+      const rows = (await conn.execute('select attempts from notifications where record_id = ? for update', [n.recordId], 'all', tx)) as { attempts: number }[];
+      if (!rows[0]) return;
+      const attempts = rows[0].attempts + 1;
+      if (attempts >= MAX_NOTIFICATION_ATTEMPTS) {
+        this.#logger.error({ err, notificationId: n.id, queue: n.queueName, attempts }, 'notification is DEAD: every attempt failed');
+        await conn.execute('update notifications set attempts = ?, last_error = ? where record_id = ?', [attempts, text, n.recordId], 'run', tx);
+        await moveToHistory(em, n.recordId, 'DEAD', text);
+        return;
+      }
+      const retryAt = this.#clock.now().plus({ minutes: RETRY_MINUTES[attempts - 1] ?? 240 }).toJSDate();
+      this.#logger.warn({ err, notificationId: n.id, queue: n.queueName, attempts, retryAt }, 'notification failed; will retry');
+      await conn.execute('update notifications set attempts = ?, last_error = ?, effective_date = ? where record_id = ?', [attempts, text, retryAt, n.recordId], 'run', tx);
+    });
+  }
+
+  async #tenant(recordId: number): Promise<TenantRef> {
+    const known = this.#tenants.get(recordId);
+    if (known) return known;
+    const row = await this.#db.fork().findOneOrFail(TenantEntity, { recordId });
+    const ref = { recordId, id: row.id as TenantId };
+    this.#tenants.set(recordId, ref);
+    return ref;
+  }
+}
+
+async function moveToHistory(em: EntityManager, recordId: number, state: 'HANDLED' | 'DEAD' | 'REMOVED', error: string | null): Promise<void> {
+  const conn = em.getConnection();
+  const tx = em.getTransactionContext();
+  await conn.execute(
+    `insert into notifications_history (record_id, id, tenant_record_id, account_record_id, queue_name, effective_date, payload, user_token, created_date, state, attempts, last_error, handled_date)
+     select record_id, id, tenant_record_id, account_record_id, queue_name, effective_date, payload, user_token, created_date, ?, attempts, coalesce(?, last_error), ?
+     from notifications where record_id = ?`,
+    [state, error, new Date(), recordId],
+    'run',
+    tx,
+  );
+  await conn.execute('delete from notifications where record_id = ?', [recordId], 'run', tx);
+}
+
+function toNotification(row: Record<string, unknown>, tenant: TenantRef): Notification {
+  const payload = row['payload'];
+  return {
+    recordId: Number(row['record_id']),
+    id: String(row['id']),
+    tenant,
+    accountRecordId: row['account_record_id'] === null ? null : Number(row['account_record_id']),
+    queueName: String(row['queue_name']),
+    effectiveDate: new Date(`${String(row['effective_date']).replace(' ', 'T')}Z`),
+    payload: typeof payload === 'string' ? (JSON.parse(payload) as Record<string, unknown>) : ((payload as Record<string, unknown>) ?? {}),
+  };
+}
