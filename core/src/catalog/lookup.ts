@@ -16,12 +16,27 @@ export interface PlanSpec {
 
 export const DEFAULT_PRICE_LIST = 'DEFAULT';
 
+/**
+ * Plans and products by name, built once per version (versions are immutable) so that lookups on a
+ * large cached catalog are map reads, not scans of every plan.
+ */
+const indexes = new WeakMap<CatalogVersion, { plans: Map<string, Plan>; products: Map<string, Product> }>();
+
+function indexOf(version: CatalogVersion) {
+  let index = indexes.get(version);
+  if (!index) {
+    index = { plans: new Map(version.plans.map((p) => [p.name, p])), products: new Map(version.products.map((p) => [p.name, p])) };
+    indexes.set(version, index);
+  }
+  return index;
+}
+
 export function planNamed(version: CatalogVersion, name: string): Plan | undefined {
-  return version.plans.find((p) => p.name === name);
+  return indexOf(version).plans.get(name);
 }
 
 export function productNamed(version: CatalogVersion, name: string): Product | undefined {
-  return version.products.find((p) => p.name === name);
+  return indexOf(version).products.get(name);
 }
 
 export function requirePlan(version: CatalogVersion, name: string): Plan {
