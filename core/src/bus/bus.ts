@@ -5,10 +5,11 @@ import { lockAccount } from '../persistence/account-lock.js';
 import type { Database } from '../persistence/database.js';
 import { writeTx } from '../persistence/scope.js';
 import { SYSTEM_SUBJECT } from '../security/subject.js';
-import { TenantEntity } from '../tenant/model.js';
-import type { TenantId } from '../values/ids.js';
+import { Poller } from '../cluster/poller.js';
+import { TenantRefs } from '../tenant/refs.js';
 import { createJobQueue, startJobWorker, type JobQueue, type JobWorker } from './bullmq.js';
 import type { BusEvent } from './event.js';
+import { jsonObject, nullableNumber, utcDate } from '../persistence/raw-row.js';
 
 /**
  * A consumer's reaction to an event, inside the transaction that holds the account lock and retires the
@@ -55,13 +56,10 @@ export class Bus {
   readonly #prefix: string;
   readonly #concurrency: number;
   readonly #consumers: Consumer[] = [];
-  readonly #tenants = new Map<number, TenantRef>();
+  readonly #tenants: TenantRefs;
+  readonly #dispatcher: Poller;
   #queue: JobQueue<AccountWork> | undefined;
   #worker: JobWorker | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #dispatching: Promise<void> | undefined;
-  #again = false;
-  #stopped = false;
   #lastSweep = 0;
 
   constructor(deps: { db: Database; logger: Logger; redisUrl: string; concurrency?: number }) {
@@ -70,6 +68,11 @@ export class Bus {
     this.#redisUrl = deps.redisUrl;
     this.#prefix = `bw:${deps.db.coordinates.dbName}`;
     this.#concurrency = deps.concurrency ?? 4;
+    this.#tenants = new TenantRefs(deps.db);
+    this.#dispatcher = new Poller(
+      () => this.#dispatchAll(),
+      (err) => this.#logger.error({ err }, 'dispatch failed'),
+    );
   }
 
   /** Registers a consumer (also after start: the next event it wants reaches it). `eventTypes` null: every event. */
@@ -79,37 +82,20 @@ export class Bus {
   }
 
   async start(): Promise<void> {
-    this.#stopped = false;
     this.#queue = createJobQueue<AccountWork>(QUEUE, this.#redisUrl, this.#prefix);
     this.#worker = startJobWorker<AccountWork>(QUEUE, this.#redisUrl, this.#prefix, this.#concurrency, (work) => this.#drainAccount(work));
-    this.#timer = setInterval(() => this.wake(), 200);
-    this.wake();
+    this.#dispatcher.start(200);
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    await this.#dispatching;
+    await this.#dispatcher.stop();
     await this.#worker?.close();
     await this.#queue?.close();
   }
 
   /** Dispatches committed outbox rows now (after a commit; the timer is the backstop). */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#dispatching) {
-      this.#again = true;
-      return;
-    }
-    this.#dispatching = this.#dispatchAll()
-      .catch((err: unknown) => this.#logger.error({ err }, 'dispatch failed'))
-      .finally(() => {
-        this.#dispatching = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.wake();
-        }
-      });
+    this.#dispatcher.wake();
   }
 
   /** True while the tenant (any tenant when null) has events not yet handled, or jobs in flight. */
@@ -122,7 +108,7 @@ export class Bus {
   }
 
   async #dispatchAll(): Promise<void> {
-    while (!this.#stopped && (await this.#dispatchBatch()) === BATCH);
+    while (!this.#dispatcher.stopped && (await this.#dispatchBatch()) === BATCH);
     if (Date.now() - this.#lastSweep > 10_000) {
       this.#lastSweep = Date.now();
       await this.#sweep();
@@ -163,7 +149,7 @@ export class Bus {
 
   /** Handles the account's pending events one by one, lowest record id first, until none is left. */
   async #drainAccount(work: AccountWork): Promise<void> {
-    const tenant = await this.#tenant(work.tenantRecordId);
+    const tenant = await this.#tenants.get(work.tenantRecordId);
     for (;;) {
       let event: BusEvent | null = null;
       try {
@@ -212,28 +198,18 @@ export class Bus {
   #callContext(tenant: TenantRef, event: BusEvent | null): CallContext {
     return { subject: SYSTEM_SUBJECT, userToken: event?.userToken ?? event?.id ?? 'bus', tenant, createdBy: 'bus', reasonCode: null, comment: null };
   }
-
-  async #tenant(recordId: number): Promise<TenantRef> {
-    const known = this.#tenants.get(recordId);
-    if (known) return known;
-    const row = await this.#db.fork().findOneOrFail(TenantEntity, { recordId });
-    const ref = { recordId, id: row.id as TenantId };
-    this.#tenants.set(recordId, ref);
-    return ref;
-  }
 }
 
 function toEvent(row: Record<string, unknown>, tenant: TenantRef): BusEvent {
-  const payload = row['payload'];
   return {
     recordId: Number(row['record_id']),
     id: String(row['id']),
     tenant,
-    accountRecordId: row['account_record_id'] === null ? null : Number(row['account_record_id']),
+    accountRecordId: nullableNumber(row['account_record_id']),
     eventType: String(row['event_type']),
     objectType: (row['object_type'] as BusEvent['objectType']) ?? null,
     objectId: (row['object_id'] as string | null) ?? null,
-    payload: typeof payload === 'string' ? (JSON.parse(payload) as Record<string, unknown>) : ((payload as Record<string, unknown>) ?? {}),
+    payload: jsonObject(row['payload']),
     userToken: (row['user_token'] as string | null) ?? null,
     createdDate: utcDate(row['created_date']),
   };
@@ -252,12 +228,6 @@ async function moveToHistory(em: EntityManager, recordId: number, state: 'HANDLE
     tx,
   );
   await conn.execute('delete from bus_events where record_id = ?', [recordId], 'run', tx);
-}
-
-/** mysql2 hands DATETIME back as a string in the session zone, which is UTC (persistence/database.ts). */
-function utcDate(value: unknown): Date {
-  if (value instanceof Date) return value;
-  return new Date(`${String(value).replace(' ', 'T')}Z`);
 }
 
 function errorText(err: unknown): string {

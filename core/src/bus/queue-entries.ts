@@ -1,5 +1,6 @@
 import type { TenantContext } from '../context.js';
 import type { Database } from '../persistence/database.js';
+import { jsonObject, nullableNumber, utcDate } from '../persistence/raw-row.js';
 
 /** Kill Bill's processing states of a queue entry (killbill-commons PersistentQueueEntryLifecycleState). */
 export type ProcessingState = 'AVAILABLE' | 'IN_PROCESSING' | 'PROCESSED' | 'REMOVED' | 'FAILED';
@@ -85,18 +86,16 @@ export async function queueEntries(db: Database, ctx: TenantContext, q: QueueEnt
 }
 
 function toEntry(row: Record<string, unknown>): QueueEntry {
-  const date = (v: unknown) => (v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}Z`));
-  const payload = row['payload'];
   return {
     recordId: Number(row['record_id']),
     id: String(row['id']),
     name: String(row['name']),
-    accountRecordId: row['account_record_id'] === null ? null : Number(row['account_record_id']),
-    createdDate: date(row['created_date']),
-    effectiveDate: date(row['effective_date']),
+    accountRecordId: nullableNumber(row['account_record_id']),
+    createdDate: utcDate(row['created_date']),
+    effectiveDate: utcDate(row['effective_date']),
     processingState: row['state'] as ProcessingState,
     errorCount: Number(row['attempts']),
     lastError: (row['last_error'] as string | null) ?? null,
-    payload: typeof payload === 'string' ? (JSON.parse(payload) as Record<string, unknown>) : ((payload as Record<string, unknown>) ?? {}),
+    payload: jsonObject(row['payload']),
   };
 }

@@ -7,9 +7,11 @@ import { lockAccount } from '../persistence/account-lock.js';
 import type { Database } from '../persistence/database.js';
 import { writeTx } from '../persistence/scope.js';
 import { SYSTEM_SUBJECT } from '../security/subject.js';
-import { TenantEntity } from '../tenant/model.js';
-import { newId, type TenantId } from '../values/ids.js';
+import { Poller } from '../cluster/poller.js';
+import { TenantRefs } from '../tenant/refs.js';
+import { newId } from '../values/ids.js';
 import { NotificationEntity } from './model.js';
+import { jsonObject, nullableNumber, utcDate } from '../persistence/raw-row.js';
 
 /** A notification as its handler receives it. */
 export interface Notification {
@@ -70,16 +72,18 @@ export class NotificationQueue {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #handlers = new Map<string, NotificationHandler>();
-  readonly #tenants = new Map<number, TenantRef>();
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #tenants: TenantRefs;
+  readonly #poller: Poller;
 
   constructor(deps: { db: Database; clock: Clock; logger: Logger }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#logger = deps.logger.child({ component: 'notifications' });
+    this.#tenants = new TenantRefs(deps.db);
+    this.#poller = new Poller(
+      () => this.#fireDue(),
+      (err) => this.#logger.error({ err }, 'notification poll failed'),
+    );
   }
 
   register(queueName: string, handler: NotificationHandler): void {
@@ -88,32 +92,16 @@ export class NotificationQueue {
   }
 
   start(pollMs = 500): void {
-    this.#stopped = false;
-    this.#timer = setInterval(() => this.wake(), pollMs);
-    this.wake();
+    this.#poller.start(pollMs);
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#poller.stop();
   }
 
+  /** Fires what is due now (the test clock calls it when time moves; the timer is the backstop). */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#fireDue()
-      .catch((err: unknown) => this.#logger.error({ err }, 'notification poll failed'))
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.wake();
-        }
-      });
+    this.#poller.wake();
   }
 
   /** True while the tenant (any tenant when null) has a notification due at `now`. */
@@ -123,11 +111,11 @@ export class NotificationQueue {
     const rows = (await (tenantRecordId === null
       ? conn.execute('select 1 from notifications where effective_date <= ? limit 1', [at])
       : conn.execute('select 1 from notifications where tenant_record_id = ? and effective_date <= ? limit 1', [tenantRecordId, at]))) as unknown[];
-    return rows.length > 0 || this.#running !== undefined;
+    return rows.length > 0 || this.#poller.busy;
   }
 
   async #fireDue(): Promise<void> {
-    while (!this.#stopped) {
+    while (!this.#poller.stopped) {
       const candidate = await this.#candidate();
       // Nothing fired: another node holds it; the next poll looks again instead of spinning.
       if (!candidate || !(await this.#fireNextOf(candidate.tenantRecordId, candidate.accountRecordId))) return;
@@ -147,7 +135,7 @@ export class NotificationQueue {
 
   /** Under the account lock: the account's earliest due row, handled and moved to history in one transaction. */
   async #fireNextOf(tenantRecordId: number, accountRecordId: number | null): Promise<boolean> {
-    const tenant = await this.#tenant(tenantRecordId);
+    const tenant = await this.#tenants.get(tenantRecordId);
     let fired: Notification | null = null;
     const ctx: CallContext = { subject: SYSTEM_SUBJECT, userToken: 'notification', tenant, createdBy: 'notification-queue', reasonCode: null, comment: null };
     try {
@@ -195,15 +183,6 @@ export class NotificationQueue {
       await conn.execute('update notifications set attempts = ?, last_error = ?, effective_date = ? where record_id = ?', [attempts, text, retryAt, n.recordId], 'run', tx);
     });
   }
-
-  async #tenant(recordId: number): Promise<TenantRef> {
-    const known = this.#tenants.get(recordId);
-    if (known) return known;
-    const row = await this.#db.fork().findOneOrFail(TenantEntity, { recordId });
-    const ref = { recordId, id: row.id as TenantId };
-    this.#tenants.set(recordId, ref);
-    return ref;
-  }
 }
 
 async function moveToHistory(em: EntityManager, recordId: number, state: 'HANDLED' | 'DEAD' | 'REMOVED', error: string | null): Promise<void> {
@@ -221,14 +200,13 @@ async function moveToHistory(em: EntityManager, recordId: number, state: 'HANDLE
 }
 
 function toNotification(row: Record<string, unknown>, tenant: TenantRef): Notification {
-  const payload = row['payload'];
   return {
     recordId: Number(row['record_id']),
     id: String(row['id']),
     tenant,
-    accountRecordId: row['account_record_id'] === null ? null : Number(row['account_record_id']),
+    accountRecordId: nullableNumber(row['account_record_id']),
     queueName: String(row['queue_name']),
-    effectiveDate: new Date(`${String(row['effective_date']).replace(' ', 'T')}Z`),
-    payload: typeof payload === 'string' ? (JSON.parse(payload) as Record<string, unknown>) : ((payload as Record<string, unknown>) ?? {}),
+    effectiveDate: utcDate(row['effective_date']),
+    payload: jsonObject(row['payload']),
   };
 }
