@@ -1,0 +1,71 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TEST_REDIS_URL } from './db.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `npm test` builds first; a lone run of a process test builds here. */
+export function ensureBuilt(): void {
+  if (!existsSync(`${root}server/dist/main.js`)) execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly base: string;
+  /** The JSON log lines it printed so far. */
+  readonly lines: Record<string, unknown>[];
+  ready(): Promise<void>;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: a crash, nothing flushed, nothing cleaned up. */
+  kill(): Promise<void>;
+}
+
+/** Starts `node server/dist/main.js` as `npm start` does, on a free-ish port, with the given settings. */
+export function startServerProcess(dbUrl: string, env: Record<string, string> = {}): ServerProcess {
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, ['server/dist/main.js'], {
+    cwd: root,
+    env: { ...process.env, KB_HTTP_PORT: String(port), KB_HTTP_HOST: '127.0.0.1', KB_DB_URL: dbUrl, KB_REDIS_URL: TEST_REDIS_URL, KB_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ raw: line });
+      }
+    }
+  });
+  child.stderr!.resume();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    base: `http://127.0.0.1:${port}`,
+    async ready() {
+      for (let i = 0; i < 300; i++) {
+        if (lines.some((l) => l['msg'] === 'listening')) return;
+        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${JSON.stringify(lines.slice(-5))}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('server did not start');
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
