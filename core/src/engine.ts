@@ -20,6 +20,8 @@ import { createTagDefinitionService, type TagDefinitionService } from './tag/def
 import { createTagService, type TagService } from './tag/service.js';
 import { createCustomFieldService, type CustomFieldService } from './customfield/service.js';
 import { createCatalogService, type CatalogService } from './catalog/service.js';
+import { createSubscriptionService, type SubscriptionService } from './subscription/service.js';
+import { createPushNotificationService, type PushNotificationService } from './push/service.js';
 
 /**
  * The composition root: builds every domain service once, in dependency order, and hands each only
@@ -48,6 +50,10 @@ export interface Engine {
   readonly accounts: AccountService;
   /** Tenants' versioned catalogs (`/1.0/kb/catalog`), cached per tenant and invalidated on every node. */
   readonly catalog: CatalogService;
+  /** Bundles, subscriptions and their events; billing events for invoicing. */
+  readonly subscriptions: SubscriptionService;
+  /** Push notifications: per-tenant callbacks, signed POSTs of every external event, Kill Bill's retries. */
+  readonly push: PushNotificationService;
   health(): Promise<{ database: boolean; redis: boolean }>;
   stop(): Promise<void>;
 }
@@ -93,11 +99,14 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   // The spine. Domains register their bus consumers and notification queues on these (later issues).
   const bus = new Bus({ db, logger, redisUrl: config.redisUrl });
   const notifications = new NotificationQueue({ db, clock, logger });
+  const subscriptions = createSubscriptionService({ db, clock, catalog, accounts, objects, notifications });
   outboxWaker.onCommit(() => bus.wake());
+  const push = createPushNotificationService({ db, clock, logger, tenants, bus, notifications });
   if (testClock) {
     testClock.onChange(() => notifications.wake());
     testClock.addPendingCheck(({ tenantRecordId }) => bus.pending(tenantRecordId));
     testClock.addPendingCheck(({ tenantRecordId, now }) => notifications.due(tenantRecordId, now));
+    testClock.addPendingCheck(async ({ tenantRecordId }) => push.pending(tenantRecordId));
   }
   await bus.start();
   notifications.start();
@@ -117,6 +126,8 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     customFields,
     accounts,
     catalog,
+    subscriptions,
+    push,
     bus,
     notifications,
     async health() {
@@ -129,6 +140,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     },
     async stop() {
       await notifications.stop();
+      await push.stop();
       await bus.stop();
       await broadcast.stop();
       redis.disconnect();

@@ -8,6 +8,7 @@ import { CustomFieldEntity } from './customfield/model.js';
 import { RoleEntity, UserEntity } from './security/model.js';
 import { TagDefinitionEntity, TagEntity } from './tag/model.js';
 import { TenantEntity, TenantKvEntity } from './tenant/model.js';
+import { subscriptionEntities } from './subscription/model.js';
 
 /** Every table Billwright owns. Migrations are generated from this list (server/src/cli/create-migration.ts). */
 export const entities = [
@@ -27,4 +28,5 @@ export const entities = [
   BusEventHistoryEntity,
   NotificationEntity,
   NotificationHistoryEntity,
+  ...subscriptionEntities,
 ];

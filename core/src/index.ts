@@ -21,6 +21,7 @@ export * from './security/index.js';
 export * from './catalog/translation.js';
 export * from './catalog/simple-plan.js';
 export * from './catalog/index.js';
+export * from './subscription/index.js';
 export { ObjectRegistry, type ObjectLookup, type OwnedObject } from './object/registry.js';
 export { Bus, MAX_EVENT_ATTEMPTS, type BusHandler } from './bus/bus.js';
 export { emitEvent } from './bus/outbox.js';
@@ -29,3 +30,4 @@ export { NotificationQueue, scheduleNotification, type Notification, type Notifi
 export { lockAccount } from './persistence/account-lock.js';
 export { queueEntries, type QueueEntry, type QueueEntriesQuery, type ProcessingState } from './bus/queue-entries.js';
 export { readEm, writeTx } from './persistence/scope.js';
+export * from './push/index.js';

@@ -12,6 +12,7 @@ import { accounts } from './routes/accounts.js';
 import { admin } from './routes/admin.js';
 import { healthcheck } from './routes/healthcheck.js';
 import { tenants } from './routes/tenants.js';
+import { pushNotifications } from './routes/push-notifications.js';
 import { security } from './routes/security.js';
 import { testClock } from './routes/test-clock.js';
 import { customFields } from './routes/custom-fields.js';
@@ -22,6 +23,9 @@ import { tags } from './routes/tags.js';
 import { catalog } from './routes/catalog.js';
 import { catalogTranslations } from './routes/catalog-translations.js';
 import { catalogSimplePlan } from './routes/catalog-simple-plan.js';
+import { subscriptions } from './routes/subscriptions.js';
+import { bundles } from './routes/bundles.js';
+import { accountBundles } from './routes/accounts-bundles.js';
 
 /**
  * The Kill Bill REST API on hono. Each resource is a sub-app in routes/; this file only orders the
@@ -45,13 +49,15 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/healthcheck', healthcheck);
 
   app.use('/1.0/kb/*', authenticate);
+  // Before `tenants`: its `/:tenantId` would take `/registerNotificationCallback`.
+  app.route('/1.0/kb/tenants', pushNotifications);
   app.route('/1.0/kb/tenants', tenants);
   app.route('/1.0/kb/security', security);
   // Answers 404 unless the server runs in test mode (KB_TEST_MODE); tenant headers are optional there.
   app.route('/1.0/kb/test', testClock);
 
   // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
-  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*'];
+  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*'];
   for (const path of tenantScoped) {
     app.use(path, requireTenant);
     app.use(path.replace(/\/\*$/, ''), requireTenant);
@@ -60,10 +66,13 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   // Tags and custom fields of accounts: fully specific paths (`/:accountId/tags`...), beside the accounts sub-app.
   app.route('/1.0/kb/accounts', accountTags);
   app.route('/1.0/kb/accounts', accountCustomFields);
+  app.route('/1.0/kb/accounts', accountBundles);
   app.route('/1.0/kb/tagDefinitions', tagDefinitions);
   app.route('/1.0/kb/tags', tags);
   app.route('/1.0/kb/customFields', customFields);
   app.route('/1.0/kb/admin', admin);
+  app.route('/1.0/kb/subscriptions', subscriptions);
+  app.route('/1.0/kb/bundles', bundles);
   app.route('/1.0/kb/catalog', catalog);
   // addSimplePlan: one specific path (`/simplePlan`), beside the catalog sub-app.
   app.route('/1.0/kb/catalog', catalogSimplePlan);

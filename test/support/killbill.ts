@@ -10,6 +10,8 @@ import {
   Configuration,
   CustomFieldApi,
   SecurityApi,
+  SubscriptionApi,
+  BundleApi,
   TagApi,
   TagDefinitionApi,
   TenantApi,
@@ -42,6 +44,8 @@ export function killbill(basePath: string, tenant?: TenantCredentials, user = { 
     customFields: new CustomFieldApi(config, basePath, http),
     catalog: new CatalogApi(config, basePath, http),
     invoices: new InvoiceApi(config, basePath, http),
+    subscriptions: new SubscriptionApi(config, basePath, http),
+    bundles: new BundleApi(config, basePath, http),
   };
 }
 

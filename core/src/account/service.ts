@@ -1,4 +1,5 @@
 import { LockMode, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { emitEvent } from '../bus/outbox.js';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext, TenantContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
@@ -94,6 +95,15 @@ export function createAccountService(deps: { db: Database; clock: Clock; objects
 
   const stamp = (ctx: CallContext) => ({ updatedDate: clock.now().toJSDate(), updatedBy: ctx.createdBy });
 
+  /**
+   * ACCOUNT_CREATION / ACCOUNT_CHANGE as BeatrixListener builds them: objectType ACCOUNT, the account's id
+   * as objectId and accountId, no metaData. Kill Bill raises none for email changes, and closing an account
+   * raises no ACCOUNT_CHANGE (it adds AUTO_INVOICING_OFF and a CLOSE_ACCOUNT blocking state instead).
+   */
+  function emitAccountEvent(em: EntityManager, ctx: CallContext, eventType: 'ACCOUNT_CREATION' | 'ACCOUNT_CHANGE', row: AccountRow): void {
+    emitEvent(em, ctx, clock, { eventType, objectType: 'ACCOUNT', objectId: row.id, accountRecordId: row.recordId, payload: { accountId: row.id, metaData: null } });
+  }
+
   objects.register('ACCOUNT', async (ctx, objectId) => {
     const row = await find(readEm(db, ctx), parseId<'Account'>(objectId, 'accountId'));
     return { objectType: 'ACCOUNT', objectId: row.id, accountRecordId: row.recordId };
@@ -113,13 +123,17 @@ export function createAccountService(deps: { db: Database; clock: Clock; objects
       try {
         const row = await writeTx(db, ctx, async (em) => {
           await checkParent(em, fields.parentAccountId, id);
-          return em.create(AccountEntity, {
+          const created = em.create(AccountEntity, {
             id,
             tenantRecordId: ctx.tenant.recordId,
             ...fieldColumns(fields),
             isClosed: false,
             ...creationStamps(ctx, now.toJSDate()),
           });
+          // The event belongs to the account's ordered stream, so it needs the generated record id.
+          await em.flush();
+          emitAccountEvent(em, ctx, 'ACCOUNT_CREATION', created);
+          return created;
         });
         return toAccount(row);
       } catch (e) {
@@ -172,6 +186,8 @@ export function createAccountService(deps: { db: Database; clock: Clock; objects
         const row = await lock(em, id);
         const merged = mergeAccountUpdate(toAccount(row), update, options.treatNullAsReset);
         if (merged.parentAccountId !== row.parentAccountId) await checkParent(em, merged.parentAccountId, id);
+        // Kill Bill posts ACCOUNT_CHANGE on every update (DefaultAccountDao.update), changed fields or not.
+        emitAccountEvent(em, ctx, 'ACCOUNT_CHANGE', row);
         return Object.assign(row, fieldColumns(merged), stamp(ctx));
       });
       return toAccount(row);

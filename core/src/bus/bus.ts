@@ -45,8 +45,9 @@ const BATCH = 500;
  * - a consumer that throws is retried with backoff (BullMQ); after MAX_EVENT_ATTEMPTS failures the event
  *   moves to history as DEAD with its last error, never silently dropped, and the account's later events go on;
  * - crash safety: rows are claimed with SKIP LOCKED and handed to BullMQ before they are marked dispatched
- *   (a crash in between sends a duplicate, never loses one); the sweeper re-sends rows left dispatched but
- *   unhandled, so a job lost in Redis is sent again.
+ *   (a crash in between sends a duplicate, never loses one); a starting node re-sends what was dispatched
+ *   before it started, and a sweeper re-sends rows left unhandled a minute after dispatch, so a job lost
+ *   with a killed worker or a flushed Redis is sent again.
  * Proved by bus/bus.test.ts.
  */
 export class Bus {
@@ -61,6 +62,7 @@ export class Bus {
   #queue: JobQueue<AccountWork> | undefined;
   #worker: JobWorker | undefined;
   #lastSweep = 0;
+  #resendBefore: Date | null = null;
 
   constructor(deps: { db: Database; logger: Logger; redisUrl: string; concurrency?: number }) {
     this.#db = deps.db;
@@ -84,6 +86,7 @@ export class Bus {
   async start(): Promise<void> {
     this.#queue = createJobQueue<AccountWork>(QUEUE, this.#redisUrl, this.#prefix);
     this.#worker = startJobWorker<AccountWork>(QUEUE, this.#redisUrl, this.#prefix, this.#concurrency, (work) => this.#drainAccount(work));
+    this.#resendBefore = new Date();
     this.#dispatcher.start(200);
   }
 
@@ -108,43 +111,48 @@ export class Bus {
   }
 
   async #dispatchAll(): Promise<void> {
-    while (!this.#dispatcher.stopped && (await this.#dispatchBatch()) === BATCH);
+    while (!this.#dispatcher.stopped && (await this.#dispatchBatch(null)) === BATCH);
+    if (this.#resendBefore) {
+      // On start: rows another process dispatched may sit as jobs of a worker that died with it.
+      const before = this.#resendBefore;
+      this.#resendBefore = null;
+      while ((await this.#dispatchBatch(before)) === BATCH);
+    }
     if (Date.now() - this.#lastSweep > 10_000) {
       this.#lastSweep = Date.now();
-      await this.#sweep();
+      // Rows dispatched a minute ago and still here lost their job (a crashed worker, Redis flushed): resend.
+      while ((await this.#dispatchBatch(new Date(Date.now() - 60_000))) === BATCH);
     }
   }
 
-  /** Claims undispatched rows (SKIP LOCKED: another node takes others), sends them, then marks them. */
-  async #dispatchBatch(): Promise<number> {
+  /**
+   * Claims rows (SKIP LOCKED: another node takes others), sends them, then marks them dispatched.
+   * `resendBefore` null: rows never dispatched, job id = event id. Otherwise rows dispatched before that
+   * instant and still unhandled, under a new job id: BullMQ ignores an add whose id it still holds, and
+   * the old job may be stuck as active for a worker that is gone. The old job, if it ever runs, finds nothing.
+   */
+  async #dispatchBatch(resendBefore: Date | null): Promise<number> {
     return this.#db.fork().transactional(async (em) => {
       const conn = em.getConnection();
       const tx = em.getTransactionContext();
       const rows = (await conn.execute(
-        'select record_id, id, tenant_record_id, account_record_id from bus_events where dispatched_date is null order by record_id limit ? for update skip locked',
-        [BATCH],
+        `select record_id, id, tenant_record_id, account_record_id from bus_events where ${resendBefore ? 'dispatched_date < ?' : 'dispatched_date is null'} order by record_id limit ? for update skip locked`,
+        resendBefore ? [resendBefore, BATCH] : [BATCH],
         'all',
         tx,
       )) as { record_id: number | string; id: string; tenant_record_id: number | string; account_record_id: number | string | null }[];
       if (rows.length === 0) return 0;
+      if (resendBefore) this.#logger.warn({ rows: rows.length }, 're-sending bus events whose jobs were lost');
+      const suffix = resendBefore ? `-resent-${Date.now()}` : '';
       await this.#queue!.addBulk(
         rows.map((r) => ({
-          id: r.id,
-          data: { tenantRecordId: Number(r.tenant_record_id), accountRecordId: r.account_record_id === null ? null : Number(r.account_record_id) },
+          id: `${r.id}${suffix}`,
+          data: { tenantRecordId: Number(r.tenant_record_id), accountRecordId: nullableNumber(r.account_record_id) },
         })),
       );
       await conn.execute(`update bus_events set dispatched_date = ? where record_id in (${rows.map(() => '?').join(',')})`, [new Date(), ...rows.map((r) => r.record_id)], 'run', tx);
       return rows.length;
     });
-  }
-
-  /** Rows dispatched over a minute ago and still here lost their job (Redis flushed, a bug): send them again. */
-  async #sweep(): Promise<void> {
-    const conn = this.#db.fork().getConnection();
-    const result = (await conn.execute('update bus_events set dispatched_date = null where dispatched_date < ?', [new Date(Date.now() - 60_000)], 'run')) as {
-      affectedRows?: number;
-    };
-    if (result.affectedRows) this.#logger.warn({ rows: result.affectedRows }, 're-sending bus events whose jobs were lost');
   }
 
   /** Handles the account's pending events one by one, lowest record id first, until none is left. */

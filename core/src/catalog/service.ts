@@ -10,6 +10,7 @@ import type { Database } from '../persistence/database.js';
 import { readEm, writeTx } from '../persistence/scope.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
 import { requirePermission } from '../security/subject.js';
+import { emitTenantConfigEvent } from '../tenant/config-event.js';
 import { newId } from '../values/ids.js';
 import { CatalogCache, type CatalogCacheOptions } from './cache.js';
 import { CatalogVersionEntity, type CatalogVersionRow } from './model.js';
@@ -109,11 +110,15 @@ export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
       const all = [...errors, ...versionErrors(parseRows(keep), catalog)];
       if (all.length > 0) throw invalid(ctx, all);
       const fields = { catalogName: catalog.catalogName, effectiveDate: catalog.effectiveDate.toJSDate(), xml };
+      // Kill Bill keeps catalog versions under the tenant key CATALOG: each upload is a TENANT_CONFIG_CHANGE.
       if (replaced) {
         Object.assign(replaced, fields);
         touch(replaced, ctx, now);
+        emitTenantConfigEvent(em, ctx, clock, 'CHANGE', 'CATALOG', replaced.id);
       } else {
-        em.create(CatalogVersionEntity, { id: newId(), tenantRecordId: ctx.tenant.recordId, isActive: true, ...fields, ...creationStamps(ctx, now) });
+        const id = newId();
+        em.create(CatalogVersionEntity, { id, tenantRecordId: ctx.tenant.recordId, isActive: true, ...fields, ...creationStamps(ctx, now) });
+        emitTenantConfigEvent(em, ctx, clock, 'CHANGE', 'CATALOG', id);
       }
     });
     await cache.invalidate(ctx.tenant.recordId);
@@ -160,6 +165,7 @@ export function createCatalogService(deps: CatalogServiceDeps): CatalogService {
           row.isActive = false;
           touch(row, ctx, now);
         }
+        emitTenantConfigEvent(em, ctx, clock, 'DELETION', 'CATALOG', null);
       });
       await cache.invalidate(ctx.tenant.recordId);
     },

@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import { emitEvent } from '../bus/outbox.js';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext, TenantContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
@@ -62,6 +63,11 @@ export function createCustomFieldService(deps: { db: Database; clock: Clock; obj
   const activeFieldsOf = (em: EntityManager, objectType: ObjectType, objectId: string) =>
     em.find(CustomFieldEntity, { objectId, objectType, isActive: true }, order);
 
+  /** CUSTOM_FIELD_CREATION / _DELETION as Kill Bill posts them (DefaultCustomFieldDao): objectType CUSTOM_FIELD, no metaData; an update raises none. */
+  function emitFieldEvent(em: EntityManager, ctx: CallContext, eventType: 'CUSTOM_FIELD_CREATION' | 'CUSTOM_FIELD_DELETION', row: CustomFieldRow): void {
+    emitEvent(em, ctx, clock, { eventType, objectType: 'CUSTOM_FIELD', objectId: row.id, accountRecordId: row.accountRecordId ?? null, payload: { metaData: null } });
+  }
+
   function stamp(row: CustomFieldRow, ctx: CallContext): void {
     touch(row, ctx, clock.now().toJSDate());
   }
@@ -96,7 +102,7 @@ export function createCustomFieldService(deps: { db: Database; clock: Clock; obj
             throw new BillingError('CUSTOM_FIELD_ALREADY_EXISTS', `The custom field ${f.name}=${f.value} already exists`, { name: f.name, objectId });
           }
           taken.add(key);
-          return em.create(CustomFieldEntity, {
+          const row = em.create(CustomFieldEntity, {
             id: newId(),
             tenantRecordId: ctx.tenant.recordId,
             accountRecordId: owner.accountRecordId,
@@ -107,6 +113,8 @@ export function createCustomFieldService(deps: { db: Database; clock: Clock; obj
             isActive: true,
             ...creationStamps(ctx, now),
           });
+          emitFieldEvent(em, ctx, 'CUSTOM_FIELD_CREATION', row);
+          return row;
         });
       });
       return rows.map(toField);
@@ -139,6 +147,7 @@ export function createCustomFieldService(deps: { db: Database; clock: Clock; obj
           if (wanted.size > 0 && !wanted.has(row.id)) continue;
           row.isActive = false;
           stamp(row, ctx);
+          emitFieldEvent(em, ctx, 'CUSTOM_FIELD_DELETION', row);
         }
       });
     },

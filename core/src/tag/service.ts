@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import { emitEvent } from '../bus/outbox.js';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext, TenantContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
@@ -69,6 +70,20 @@ export function createTagService(deps: { db: Database; clock: Clock; objects: Ob
     return def;
   }
 
+  /**
+   * TAG_CREATION / TAG_DELETION as BeatrixListener builds them: objectType TAG, the tag's id as objectId,
+   * the owning account, and metaData Kill Bill's TagMetadata `{"tagDefinitionName":...}`.
+   */
+  function emitTagEvent(em: EntityManager, ctx: CallContext, eventType: 'TAG_CREATION' | 'TAG_DELETION', tag: TagRow, definitionName: string): void {
+    emitEvent(em, ctx, clock, {
+      eventType,
+      objectType: 'TAG',
+      objectId: tag.id,
+      accountRecordId: tag.accountRecordId ?? null,
+      payload: { metaData: JSON.stringify({ tagDefinitionName: definitionName }) },
+    });
+  }
+
   const activeTagsOf = (em: EntityManager, objectType: ObjectType, objectId: string) =>
     em.find(TagEntity, { objectId, objectType, isActive: true }, { orderBy: { recordId: 'asc' } });
 
@@ -99,10 +114,10 @@ export function createTagService(deps: { db: Database; clock: Clock; objects: Ob
         const existing = new Set((await activeTagsOf(em, objectType, objectId)).map((t) => t.tagDefinitionId));
         const now = clock.now().toJSDate();
         for (const id of new Set(tagDefinitionIds)) {
-          await usableDefinition(em, id, objectType);
+          const def = await usableDefinition(em, id, objectType);
           if (existing.has(id)) continue;
           existing.add(id);
-          em.create(TagEntity, {
+          const tag = em.create(TagEntity, {
             id: newId(),
             tenantRecordId: ctx.tenant.recordId,
             accountRecordId: owner.accountRecordId,
@@ -112,6 +127,7 @@ export function createTagService(deps: { db: Database; clock: Clock; objects: Ob
             isActive: true,
             ...creationStamps(ctx, now),
           });
+          emitTagEvent(em, ctx, 'TAG_CREATION', tag, def.name);
         }
       });
     },
@@ -130,6 +146,7 @@ export function createTagService(deps: { db: Database; clock: Clock; objects: Ob
           for (const t of matching) {
             t.isActive = false;
             touch(t, ctx, now);
+            emitTagEvent(em, ctx, 'TAG_DELETION', t, def.name);
           }
         }
       });

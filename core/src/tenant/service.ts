@@ -10,6 +10,7 @@ import { CredentialCache } from '../security/credential-cache.js';
 import { hashSecret, verifySecret } from '../security/secret-hash.js';
 import { requirePermission } from '../security/subject.js';
 import { newId, type TenantId } from '../values/ids.js';
+import { emitTenantConfigEvent } from './config-event.js';
 import { TenantEntity, TenantKvEntity, type TenantRow } from './model.js';
 import type { CreateTenantInput, Tenant, TenantKeyValue } from './tenant.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
@@ -58,10 +59,13 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
     }
   }
 
+  /** Inserts a value and raises Kill Bill's TENANT_CONFIG_CHANGE for system keys, in the same transaction. */
   function insertValue(em: EntityManager, ctx: CallContext, key: string, value: string): void {
     const now = clock.now().toJSDate();
+    const id = newId();
+    emitTenantConfigEvent(em, ctx, clock, 'CHANGE', key, id);
     em.create(TenantKvEntity, {
-      id: newId(),
+      id,
       tenantRecordId: ctx.tenant.recordId,
       tenantKey: key,
       tenantValue: value,
@@ -169,7 +173,11 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
 
     async deleteKey(ctx, key) {
       requirePermission(ctx, 'tenant_kvs:delete');
-      await writeTx(db, ctx, (em) => deactivate(em, ctx, key));
+      await writeTx(db, ctx, async (em) => {
+        await deactivate(em, ctx, key);
+        // Kill Bill broadcasts a deletion of a system key whether or not it held a value (DefaultTenantDao.deleteTenantKey).
+        emitTenantConfigEvent(em, ctx, clock, 'DELETION', key, null);
+      });
     },
   };
 }

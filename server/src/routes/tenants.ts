@@ -1,4 +1,4 @@
-import { BillingError, TenantKey, parseId } from '@billwright/core';
+import { BillingError, PUSH_NOTIFICATION_SECRET_KEY, TenantKey, parseId } from '@billwright/core';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.js';
 import { jsonObject, textBody } from '../http/body.js';
@@ -60,16 +60,25 @@ tenants.get('/uploadPerTenantConfig/:keyPrefix/search', requireTenant, async (c)
   return c.json(found.map(tenantKeyValueJson));
 });
 
+/** Keys Billwright keeps for itself in the tenant store, out of reach of the user key/value API. */
+const PRIVATE_KEYS = new Set([PUSH_NOTIFICATION_SECRET_KEY]);
+
+function userKey(c: Context<AppEnv>): string {
+  const key = c.req.param('keyName') ?? '';
+  if (PRIVATE_KEYS.has(key)) throw new BillingError('INVALID_PARAMETER', `The key ${key} is reserved`, { key });
+  return key;
+}
+
 tenants.post('/userKeyValue/:keyName', requireTenant, async (c) => {
-  const key = c.req.param('keyName');
+  const key = userKey(c);
   const kv = await c.get('engine').tenants.addValue(callContext(c), key, await textBody(c));
   return created(c, `${BASE}/userKeyValue/${encodeURIComponent(key)}`, tenantKeyValueJson(kv));
 });
 tenants.get('/userKeyValue/:keyName', requireTenant, async (c) =>
-  c.json(tenantKeyValueJson(await c.get('engine').tenants.getValues(tenantContext(c), c.req.param('keyName')))),
+  c.json(tenantKeyValueJson(await c.get('engine').tenants.getValues(tenantContext(c), userKey(c)))),
 );
 tenants.delete('/userKeyValue/:keyName', requireTenant, async (c) => {
-  await c.get('engine').tenants.deleteKey(callContext(c), c.req.param('keyName'));
+  await c.get('engine').tenants.deleteKey(callContext(c), userKey(c));
   return noContent(c);
 });
 

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201082356_initial extends Migration {
+export class Migration20261201084226_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
@@ -15,6 +15,11 @@ export class Migration20261201082356_initial extends Migration {
 
     this.addSql(`create table \`audit_log\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`object_type\` varchar(30) not null, \`target_id\` varchar(36) not null, \`target_record_id\` bigint null, \`table_name\` varchar(50) not null, \`change_type\` varchar(10) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`reason_code\` varchar(255) null, \`comments\` varchar(255) null, \`user_token\` varchar(64) null, \`history\` json not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`audit_log\` add index \`audit_log_tenant_record_id_target_id_index\`(\`tenant_record_id\`, \`target_id\`);`);
+
+    this.addSql(`create table \`blocking_states\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`blockable_id\` varchar(36) not null, \`type\` varchar(20) not null, \`state\` varchar(50) not null, \`service\` varchar(50) not null, \`block_change\` tinyint(1) not null, \`block_entitlement\` tinyint(1) not null, \`block_billing\` tinyint(1) not null, \`effective_date\` datetime(3) not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`blocking_states\` add unique \`blocking_states_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`blocking_states\` add index \`blocking_states_tenant_record_id_blockable_id_index\`(\`tenant_record_id\`, \`blockable_id\`);`);
+    this.addSql(`alter table \`blocking_states\` add index \`blocking_states_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
 
     this.addSql(`create table \`bus_events\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`event_type\` varchar(50) not null, \`object_type\` varchar(30) null, \`object_id\` varchar(36) null, \`payload\` json not null, \`user_token\` varchar(64) null, \`created_date\` datetime(3) not null, \`dispatched_date\` datetime(3) null, \`attempts\` int not null, \`last_error\` varchar(1024) null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`bus_events\` add unique \`bus_events_id_unique\`(\`id\`);`);
@@ -49,6 +54,23 @@ export class Migration20261201082356_initial extends Migration {
     this.addSql(`alter table \`security_roles\` add unique \`security_roles_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`security_roles\` add unique \`security_roles_role_name_unique\`(\`role_name\`);`);
 
+    this.addSql(`create table \`subscriptions\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`bundle_id\` varchar(36) not null, \`external_key\` varchar(255) not null, \`category\` varchar(32) not null, \`start_date\` datetime(3) not null, \`bundle_start_date\` datetime(3) not null, \`charged_through_date\` datetime(3) null, \`migrated\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`subscriptions\` add unique \`subscriptions_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`subscriptions\` add index \`subscriptions_bundle_id_index\`(\`bundle_id\`);`);
+    this.addSql(`alter table \`subscriptions\` add index \`subscriptions_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+    this.addSql(`alter table \`subscriptions\` add unique \`subscriptions_tenant_record_id_external_key_unique\`(\`tenant_record_id\`, \`external_key\`);`);
+
+    this.addSql(`create table \`bundles\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`account_id\` varchar(36) not null, \`external_key\` varchar(255) not null, \`original_created_date\` datetime(3) not null, \`last_sys_update_date\` datetime(3) null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`bundles\` add unique \`bundles_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`bundles\` add index \`bundles_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+    this.addSql(`alter table \`bundles\` add index \`bundles_tenant_record_id_record_id_index\`(\`tenant_record_id\`, \`record_id\`);`);
+    this.addSql(`alter table \`bundles\` add unique \`bundles_tenant_record_id_external_key_unique\`(\`tenant_record_id\`, \`external_key\`);`);
+
+    this.addSql(`create table \`subscription_events\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`subscription_id\` varchar(36) not null, \`event_type\` varchar(15) not null, \`user_type\` varchar(25) null, \`effective_date\` datetime(3) not null, \`requested_date\` datetime(3) not null, \`plan_name\` varchar(255) null, \`phase_name\` varchar(255) null, \`price_list_name\` varchar(64) null, \`billing_cycle_day_local\` int null, \`quantity\` int null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`subscription_events\` add unique \`subscription_events_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`subscription_events\` add index \`subscription_events_tenant_record_id_subscription_i_53d55_index\`(\`tenant_record_id\`, \`subscription_id\`, \`is_active\`, \`effective_date\`);`);
+    this.addSql(`alter table \`subscription_events\` add index \`subscription_events_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+
     this.addSql(`create table \`tags\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`tag_definition_id\` varchar(36) not null, \`object_id\` varchar(36) not null, \`object_type\` varchar(30) not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`tags\` add unique \`tags_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`tags\` add index \`tags_tenant_record_id_object_id_index\`(\`tenant_record_id\`, \`object_id\`);`);
@@ -82,6 +104,8 @@ export class Migration20261201082356_initial extends Migration {
 
     this.addSql(`drop table if exists \`audit_log\`;`);
 
+    this.addSql(`drop table if exists \`blocking_states\`;`);
+
     this.addSql(`drop table if exists \`bus_events\`;`);
 
     this.addSql(`drop table if exists \`bus_events_history\`;`);
@@ -95,6 +119,12 @@ export class Migration20261201082356_initial extends Migration {
     this.addSql(`drop table if exists \`notifications_history\`;`);
 
     this.addSql(`drop table if exists \`security_roles\`;`);
+
+    this.addSql(`drop table if exists \`subscriptions\`;`);
+
+    this.addSql(`drop table if exists \`bundles\`;`);
+
+    this.addSql(`drop table if exists \`subscription_events\`;`);
 
     this.addSql(`drop table if exists \`tags\`;`);
 

@@ -1,0 +1,207 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { Account, AccountService } from '../account/index.js';
+import type { CatalogService, ProductCategory, VersionedCatalog } from '../catalog/index.js';
+import { DateTime } from 'luxon';
+import { catalogRules } from '../catalog/index.js';
+import type { Clock } from '../clock/clock.js';
+import type { CallContext, TenantContext } from '../context.js';
+import { BillingError } from '../errors/index.js';
+import type { NotificationQueue } from '../notification/queue.js';
+import type { ObjectRegistry } from '../object/registry.js';
+import type { Database } from '../persistence/database.js';
+import { escapeLike } from '../persistence/like.js';
+import { readEm } from '../persistence/scope.js';
+import { isUuid, parseId, type AccountId } from '../values/ids.js';
+import { AccountTime } from './account-time.js';
+import { billingEvents, subscriptionBcd, type BillingEvents, type SubscriptionForBilling } from './billing-events.js';
+import { createSubscriptions } from './create.js';
+import { SUBSCRIPTION_EVENTS_QUEUE } from './events.js';
+import { BundleEntity, SubscriptionEntity, type BundleRow, type SubscriptionRow } from './model.js';
+import { subscriptionQueueHandler } from './notifications.js';
+import type { Bundle, BundleId, BundlePage, CreatedSubscriptions, CreateSubscriptionsInput, Subscription, SubscriptionId } from './subscription.js';
+import { transitionsOf, type Transition } from './timeline.js';
+import { bundleView, loadAccountRows, subscriptionView, type AccountRows, type ViewContext } from './views.js';
+
+export interface PageRequest {
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface AccountBundlesFilter {
+  readonly externalKey?: string;
+  /** Kill Bill's bundlesFilter: only these bundle ids. */
+  readonly bundleIds?: readonly string[];
+}
+
+export interface SubscriptionService {
+  /** Bases with their add-ons (or standalones), one bundle per spec, in one transaction. */
+  create(ctx: CallContext, input: CreateSubscriptionsInput): Promise<CreatedSubscriptions>;
+  getById(ctx: TenantContext, id: SubscriptionId): Promise<Subscription>;
+  getByExternalKey(ctx: TenantContext, externalKey: string): Promise<Subscription>;
+  getBundle(ctx: TenantContext, id: BundleId): Promise<Bundle>;
+  /** The active bundle of the key, or with `includeDeleted` every bundle that held it (renamed ones too). */
+  getBundlesByKey(ctx: TenantContext, externalKey: string, includeDeleted: boolean): Promise<Bundle[]>;
+  listBundles(ctx: TenantContext, page: PageRequest): Promise<BundlePage>;
+  /** Bundles whose id or account id is the key, or whose external key contains it. */
+  searchBundles(ctx: TenantContext, searchKey: string, page: PageRequest): Promise<BundlePage>;
+  /** An unknown account is ACCOUNT_DOES_NOT_EXIST_FOR_ID. */
+  accountBundles(ctx: TenantContext, accountId: AccountId, filter: AccountBundlesFilter): Promise<Bundle[]>;
+  /** What invoicing bills (and the account BCD its first run stores), for one account. */
+  billingEvents(ctx: TenantContext, accountId: AccountId): Promise<BillingEvents>;
+}
+
+export interface SubscriptionServiceDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly catalog: CatalogService;
+  readonly accounts: AccountService;
+  readonly objects: ObjectRegistry;
+  readonly notifications: NotificationQueue;
+}
+
+const dt = (d: Date) => DateTime.fromJSDate(d, { zone: 'utc' });
+
+/** A subscription as the billing computations take it. */
+function forBilling(s: SubscriptionRow, transitions: readonly Transition[]): SubscriptionForBilling {
+  return { id: s.id, bundleId: s.bundleId, category: s.category as ProductCategory, startDate: dt(s.startDate), transitions };
+}
+
+const subscriptionNotFound = (id: string) => new BillingError('SUB_INVALID_SUBSCRIPTION_ID', `Unknown subscription matching id ${id}`, { subscriptionId: id });
+const bundleNotFound = (id: string) => new BillingError('SUB_GET_INVALID_BUNDLE_ID', `Could not find a bundle matching id ${id}`, { bundleId: id });
+
+export function createSubscriptionService(deps: SubscriptionServiceDeps): SubscriptionService {
+  const { db, clock, catalog, accounts, objects } = deps;
+  deps.notifications.register(SUBSCRIPTION_EVENTS_QUEUE, subscriptionQueueHandler({ clock, catalog, accounts }));
+
+  objects.register('SUBSCRIPTION', async (ctx, objectId) => {
+    const row = await readEm(db, ctx).findOne(SubscriptionEntity, { id: parseId<'Subscription'>(objectId, 'subscriptionId') });
+    if (!row) throw subscriptionNotFound(objectId);
+    return { objectType: 'SUBSCRIPTION', objectId: row.id, accountRecordId: row.accountRecordId };
+  });
+  objects.register('BUNDLE', async (ctx, objectId) => {
+    const row = await readEm(db, ctx).findOne(BundleEntity, { id: parseId<'Bundle'>(objectId, 'bundleId') });
+    if (!row) throw bundleNotFound(objectId);
+    return { objectType: 'BUNDLE', objectId: row.id, accountRecordId: row.accountRecordId };
+  });
+
+  /** A subscription-level BCD when it has none of its own: the BCD its billing alignment gives (DefaultEventsStream.defaultBillCycleDayLocal). */
+  function defaultBcd(account: Account, time: AccountTime, rows: AccountRows, cat: VersionedCatalog) {
+    return (sub: SubscriptionRow, transitions: readonly Transition[]): number | null => {
+      const pp = transitions.find((t) => t.next)?.next;
+      if (!pp) return null;
+      const alignment = catalogRules.billingAlignment(pp.version, { planName: pp.plan.name, phaseType: pp.phase.type });
+      if (alignment === 'ACCOUNT' && account.billCycleDayLocal > 0) return account.billCycleDayLocal;
+      if (alignment === 'BUNDLE') {
+        const base = rows.subscriptions.find((s) => s.bundleId === sub.bundleId && s.category === 'BASE');
+        if (base && base.id !== sub.id) return subscriptionBcd(forBilling(base, transitionsOf(rows.events.get(base.id) ?? [], cat)), time);
+      }
+      return subscriptionBcd(forBilling(sub, transitions), time);
+    };
+  }
+
+  async function views(ctx: TenantContext, accountId: AccountId, em: EntityManager, onlyBundles?: (b: BundleRow) => boolean): Promise<Bundle[]> {
+    const account = await accounts.getById(ctx, accountId);
+    const rows = await loadAccountRows(em, account.recordId);
+    const bundles = rows.bundles.filter(onlyBundles ?? (() => true));
+    if (bundles.length === 0) return [];
+    const cat = await catalog.require(ctx);
+    const time = new AccountTime(account.timeZone, account.referenceTime);
+    const v: ViewContext = { catalog: cat, accountId: account.id, currency: account.currency, time, now: clock.now(), defaultBcd: defaultBcd(account, time, rows, cat) };
+    return bundles.map((b) =>
+      bundleView(
+        b,
+        rows.subscriptions.filter((s) => s.bundleId === b.id).map((s) => subscriptionView(v, s, b, rows.events.get(s.id) ?? [], rows.blockingStates)),
+      ),
+    );
+  }
+
+  async function bundleById(ctx: TenantContext, em: EntityManager, row: BundleRow): Promise<Bundle> {
+    const [bundle] = await views(ctx, row.accountId as AccountId, em, (b) => b.id === row.id);
+    if (!bundle) throw bundleNotFound(row.id);
+    return bundle;
+  }
+
+  async function subscriptionOf(ctx: TenantContext, em: EntityManager, row: SubscriptionRow): Promise<Subscription> {
+    const bundleRow = await em.findOneOrFail(BundleEntity, { id: row.bundleId });
+    const bundle = await bundleById(ctx, em, bundleRow);
+    const found = bundle.subscriptions.find((s) => s.id === row.id);
+    if (!found) throw subscriptionNotFound(row.id);
+    return found;
+  }
+
+  async function page(ctx: TenantContext, where: FilterQuery<BundleRow>, req: PageRequest): Promise<BundlePage> {
+    const em = readEm(db, ctx);
+    const [rows, total] = await em.findAndCount(BundleEntity, where, { orderBy: { recordId: 'asc' }, offset: req.offset, limit: req.limit });
+    const max = Object.keys(where).length === 0 ? total : await em.count(BundleEntity, {});
+    const items: Bundle[] = [];
+    for (const row of rows) items.push(await bundleById(ctx, em, row));
+    return { items, offset: req.offset, total, max };
+  }
+
+  return {
+    create: (ctx, input) => createSubscriptions({ db, clock, catalog, accounts }, ctx, input),
+
+    async getById(ctx, id) {
+      const em = readEm(db, ctx);
+      const row = await em.findOne(SubscriptionEntity, { id });
+      if (!row) throw subscriptionNotFound(id);
+      return subscriptionOf(ctx, em, row);
+    },
+
+    async getByExternalKey(ctx, externalKey) {
+      const em = readEm(db, ctx);
+      const row = await em.findOne(SubscriptionEntity, { externalKey });
+      if (!row) throw new BillingError('SUB_INVALID_SUBSCRIPTION_EXTERNAL_KEY', `Unknown subscription matching key ${externalKey}`, { externalKey });
+      return subscriptionOf(ctx, em, row);
+    },
+
+    async getBundle(ctx, id) {
+      const em = readEm(db, ctx);
+      const row = await em.findOne(BundleEntity, { id });
+      if (!row) throw bundleNotFound(id);
+      return bundleById(ctx, em, row);
+    },
+
+    async getBundlesByKey(ctx, externalKey, includeDeleted) {
+      const em = readEm(db, ctx);
+      const rows = await em.find(
+        BundleEntity,
+        includeDeleted ? { $or: [{ externalKey }, { externalKey: { $like: `kb%-%:${escapeLike(externalKey)}` } }] } : { externalKey },
+        { orderBy: { recordId: 'asc' } },
+      );
+      const out: Bundle[] = [];
+      for (const row of rows) {
+        const bundle = await bundleById(ctx, em, row);
+        const live = bundle.subscriptions.some((s) => s.category !== 'ADD_ON' && (s.billingEndDate === null || s.billingEndDate.toMillis() > clock.now().toMillis()));
+        if (includeDeleted || live) out.push(bundle);
+      }
+      if (out.length === 0) throw new BillingError('SUB_GET_INVALID_BUNDLE_KEY', `Could not find a bundle matching key ${externalKey}`, { externalKey });
+      return includeDeleted ? out : out.slice(0, 1);
+    },
+
+    listBundles: (ctx, req) => page(ctx, {}, req),
+
+    searchBundles(ctx, searchKey, req) {
+      const like = { $like: `%${escapeLike(searchKey)}%` };
+      const exact = isUuid(searchKey) ? [{ id: searchKey.toLowerCase() }, { accountId: searchKey.toLowerCase() }] : [];
+      return page(ctx, { $or: [...exact, { externalKey: like }] }, req);
+    },
+
+    async accountBundles(ctx, accountId, filter) {
+      const ids = filter.bundleIds ? new Set(filter.bundleIds) : null;
+      return views(ctx, accountId, readEm(db, ctx), (b) => (filter.externalKey === undefined || b.externalKey === filter.externalKey) && (ids === null || ids.has(b.id)));
+    },
+
+    async billingEvents(ctx, accountId) {
+      const account = await accounts.getById(ctx, accountId);
+      const rows = await loadAccountRows(readEm(db, ctx), account.recordId);
+      const time = new AccountTime(account.timeZone, account.referenceTime);
+      if (rows.subscriptions.length === 0) return { events: [], accountBcdToPersist: null };
+      const cat = await catalog.require(ctx);
+      return billingEvents(
+        { currency: account.currency, billCycleDayLocal: account.billCycleDayLocal, time },
+        rows.subscriptions.map((s) => forBilling(s, transitionsOf(rows.events.get(s.id) ?? [], cat))),
+      );
+    },
+  };
+}
