@@ -26,6 +26,10 @@ import { catalogSimplePlan } from './routes/catalog-simple-plan.js';
 import { subscriptions } from './routes/subscriptions.js';
 import { bundles } from './routes/bundles.js';
 import { accountBundles } from './routes/accounts-bundles.js';
+import { accountBlocking, bundleBlocking, subscriptionBlocking } from './routes/blocking.js';
+import { bundleActions } from './routes/bundles-actions.js';
+import { subscriptionUpdates } from './routes/subscriptions-updates.js';
+import { subscriptionChanges } from './routes/subscriptions-change.js';
 
 /**
  * The Kill Bill REST API on hono. Each resource is a sub-app in routes/; this file only orders the
@@ -67,6 +71,14 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/kb/accounts', accountTags);
   app.route('/1.0/kb/accounts', accountCustomFields);
   app.route('/1.0/kb/accounts', accountBundles);
+  // Blocking states, pause/resume/transfer/rename, BCD and quantity: specific paths beside the resource sub-apps.
+  app.route('/1.0/kb/accounts', accountBlocking);
+  app.route('/1.0/kb/bundles', bundleBlocking);
+  app.route('/1.0/kb/bundles', bundleActions);
+  app.route('/1.0/kb/subscriptions', subscriptionBlocking);
+  app.route('/1.0/kb/subscriptions', subscriptionUpdates);
+  // Change plan, undo change, cancel, uncancel: PUT/DELETE on the subscription and its action paths.
+  app.route('/1.0/kb/subscriptions', subscriptionChanges);
   app.route('/1.0/kb/tagDefinitions', tagDefinitions);
   app.route('/1.0/kb/tags', tags);
   app.route('/1.0/kb/customFields', customFields);

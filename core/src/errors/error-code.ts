@@ -76,6 +76,20 @@ export const ErrorCode = {
   SUB_INVALID_SUBSCRIPTION_ID: { code: 1082, className: 'SubscriptionApiException' },
   SUB_INVALID_SUBSCRIPTION_EXTERNAL_KEY: { code: 1083, className: 'SubscriptionApiException' },
   SUB_GET_INVALID_BUNDLE_KEY: { code: 1084, className: 'SubscriptionApiException' },
+  // Blocking, pause/resume, transfer (Kill Bill)
+  NOT_IMPLEMENTED: { code: 1, className: 'EntitlementApiException' },
+  SUB_BLOCKING_STATE_INVALID_ARG: { code: 1107, className: 'EntitlementApiException' },
+  BLOCK_BLOCKED_ACTION: { code: 6000, className: 'BlockingApiException' },
+  ENT_ALREADY_BLOCKED: { code: 8001, className: 'EntitlementApiException' },
+  // Change, cancel, uncancel, undo change (Kill Bill)
+  SUB_CHANGE_NON_ACTIVE: { code: 1021, className: 'SubscriptionBaseApiException' },
+  SUB_CHANGE_FUTURE_CANCELLED: { code: 1022, className: 'SubscriptionBaseApiException' },
+  SUB_CHANGE_INVALID: { code: 1023, className: 'SubscriptionBaseApiException' },
+  SUB_CHANGE_AO_MAX_PLAN_ALLOWED_BY_BUNDLE: { code: 1025, className: 'SubscriptionBaseApiException' },
+  SUB_CANCEL_BAD_STATE: { code: 1031, className: 'SubscriptionBaseApiException' },
+  SUB_UNCANCEL_BAD_STATE: { code: 1070, className: 'SubscriptionBaseApiException' },
+  SUB_UNDO_CHANGE_BAD_STATE: { code: 1071, className: 'SubscriptionBaseApiException' },
+  ENT_UNCANCEL_BAD_STATE: { code: 8004, className: 'EntitlementApiException' },
   // Billwright's own (no Kill Bill equivalent code; Kill Bill answers these with a bare exception)
   INVALID_PARAMETER: { code: 90000, className: 'IllegalArgumentException' },
   MALFORMED_REQUEST: { code: 90001, className: 'JsonParseException' },

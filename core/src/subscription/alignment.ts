@@ -1,5 +1,5 @@
 import type { DateTime, Zone } from 'luxon';
-import { catalogRules, phasesOf, type CatalogVersion, type Duration, type Phase, type PhaseType, type Plan } from '../catalog/index.js';
+import { catalogRules, phasesOf, type CatalogVersion, type Duration, type Phase, type PhaseType, type Plan, type PlanAlignmentChange } from '../catalog/index.js';
 import { BillingError } from '../errors/index.js';
 
 /**
@@ -61,4 +61,31 @@ export function currentAndNext(timed: readonly TimedPhase[], at: DateTime): { cu
 /** Where a new subscription's phases start: the catalog's createAlignment picks the subscription's or the bundle's start. */
 export function createPlanStart(version: CatalogVersion, planName: string, alignStart: DateTime, bundleStart: DateTime): DateTime {
   return catalogRules.createAlignment(version, { planName }) === 'START_OF_SUBSCRIPTION' ? alignStart : bundleStart;
+}
+
+/**
+ * Where a new plan's phases start on a change, and from which phase (PlanAligner.getTimedPhaseOnChange):
+ * START_OF_SUBSCRIPTION / START_OF_BUNDLE lay them from the subscription's / bundle's start, keeping the
+ * phase type the subscription was created in when the new plan has it (so a change in TRIAL keeps the
+ * rest of the trial); CHANGE_OF_PLAN restarts them at the change date. CHANGE_OF_PRICELIST is "Not
+ * implemented yet" in Kill Bill too, refused here as NOT_IMPLEMENTED.
+ */
+export function changePlanStart(
+  alignment: PlanAlignmentChange,
+  newPlan: Plan,
+  dates: { readonly startDate: DateTime; readonly bundleStartDate: DateTime; readonly changeDate: DateTime },
+  originalInitialPhase: PhaseType | null,
+  requestedPhase: PhaseType | null,
+): { planStart: DateTime; initialPhase: PhaseType | null } {
+  const keep = requestedPhase ?? (originalInitialPhase !== null && phasesOf(newPlan).some((p) => p.type === originalInitialPhase) ? originalInitialPhase : null);
+  switch (alignment) {
+    case 'START_OF_SUBSCRIPTION':
+      return { planStart: dates.startDate, initialPhase: keep };
+    case 'START_OF_BUNDLE':
+      return { planStart: dates.bundleStartDate, initialPhase: keep };
+    case 'CHANGE_OF_PLAN':
+      return { planStart: dates.changeDate, initialPhase: requestedPhase };
+    case 'CHANGE_OF_PRICELIST':
+      throw new BillingError('NOT_IMPLEMENTED', `Not implemented yet ${alignment}: the catalog's changeAlignment for this change is CHANGE_OF_PRICELIST`, { alignment });
+  }
 }

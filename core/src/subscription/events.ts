@@ -57,6 +57,11 @@ export interface TransitionNotice {
   readonly bundleExternalKey: string;
   readonly effectiveDate: DateTime;
   readonly accountRecordId: number;
+  /**
+   * SubscriptionMetadata.actionType: EFFECTIVE when the event takes effect, REQUESTED when a change, cancel,
+   * uncancel or undo is asked for (DefaultSubscriptionDao.notifyBusOfRequestedChange). Default EFFECTIVE.
+   */
+  readonly actionType?: 'EFFECTIVE' | 'REQUESTED';
 }
 
 /** An effective subscription transition on the bus; `metaData` is Kill Bill's SubscriptionMetadata as a JSON string. */
@@ -67,7 +72,7 @@ export function emitTransition(em: EntityManager, ctx: CallContext, clock: Clock
     objectId: n.subscriptionId,
     accountRecordId: n.accountRecordId,
     payload: {
-      metaData: JSON.stringify({ actionType: 'EFFECTIVE', bundleExternalKey: n.bundleExternalKey, isSubscriptionUndo: n.type === 'UNDO_CHANGE' }),
+      metaData: JSON.stringify({ actionType: n.actionType ?? 'EFFECTIVE', bundleExternalKey: n.bundleExternalKey, isSubscriptionUndo: n.type === 'UNDO_CHANGE' }),
       transitionType: n.type,
       subscriptionEventId: n.eventId,
       effectiveDate: n.effectiveDate.toUTC().toISO(),

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { DateTime, type Zone } from 'luxon';
 import type { AccountService } from '../account/index.js';
-import { phaseName, type CatalogService } from '../catalog/index.js';
+import { catalogRules, phaseName, type CatalogService } from '../catalog/index.js';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext } from '../context.js';
 import type { NotificationHandler } from '../notification/queue.js';
@@ -9,7 +9,7 @@ import { creationStamps } from '../persistence/stamps.js';
 import type { AccountId } from '../values/ids.js';
 import { newId } from '../values/ids.js';
 import { AccountTime } from './account-time.js';
-import { createPlanStart, currentAndNext, phaseTimeline, type TimedPhase } from './alignment.js';
+import { changePlanStart, createPlanStart, currentAndNext, phaseTimeline, type TimedPhase } from './alignment.js';
 import type { BlockingStateType } from './entitlement-events.js';
 import { emitBlockingState, emitTransition, parseNotification, scheduleSubscriptionWork } from './events.js';
 import { BlockingStateEntity, BundleEntity, SubscriptionEntity, SubscriptionEventEntity, type SubscriptionRow } from './model.js';
@@ -33,8 +33,18 @@ export function nextPhaseAfter(sub: Pick<SubscriptionRow, 'startDate' | 'bundleS
       const planStart = createPlanStart(version, plan.name, dt(sub.startDate), dt(sub.bundleStartDate));
       return currentAndNext(phaseTimeline(plan, phase.type, planStart, zone), at).next;
     }
+    case 'CHANGE': {
+      // PlanAligner.getNextTimedPhase for a CHANGE: the alignment of the phase it left → its plan, laid out again.
+      const { plan, phase, version } = chosen.next;
+      if (!chosen.prev) return null;
+      const from = { planName: chosen.prev.plan.name, phaseType: chosen.prev.phase.type };
+      const { alignment } = catalogRules.planChangeResult(version, from, { planName: plan.name });
+      const original = transitions[0]?.next?.phase.type ?? null;
+      const dates = { startDate: dt(sub.startDate), bundleStartDate: dt(sub.bundleStartDate), changeDate: chosen.effectiveDate };
+      const { planStart, initialPhase } = changePlanStart(alignment, plan, dates, original, alignment === 'CHANGE_OF_PLAN' ? phase.type : null);
+      return currentAndNext(phaseTimeline(plan, initialPhase, planStart, zone), at).next;
+    }
     default:
-      // A CHANGE lays its phases out by the catalog's changeAlignment; change plan writes its next PHASE itself.
       return null;
   }
 }

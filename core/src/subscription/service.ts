@@ -12,9 +12,15 @@ import type { Database } from '../persistence/database.js';
 import { escapeLike } from '../persistence/like.js';
 import { readEm } from '../persistence/scope.js';
 import { isUuid, parseId, type AccountId } from '../values/ids.js';
-import { AccountTime } from './account-time.js';
+import { AccountTime, type DateInput } from './account-time.js';
 import { billingEvents, subscriptionBcd, type BillingEvents, type SubscriptionForBilling } from './billing-events.js';
 import { createSubscriptions } from './create.js';
+import { cancelSubscription, uncancelSubscription, type CancelRequest } from './cancel.js';
+import { changePlan, undoChangePlan, type ChangeRequest } from './change.js';
+import { accountBlockingStates, addBlockingState, pauseOrResumeBundle, type BlockingStateFilter, type NewBlockingState } from './blocking.js';
+import { renameBundleKey, transferBundle, type TransferRequest } from './bundle-actions.js';
+import type { BlockingStateRecord } from './entitlement-events.js';
+import { updateBcd, updateQuantity, type SettingUpdate } from './updates.js';
 import { SUBSCRIPTION_EVENTS_QUEUE } from './events.js';
 import { BundleEntity, SubscriptionEntity, type BundleRow, type SubscriptionRow } from './model.js';
 import { subscriptionQueueHandler } from './notifications.js';
@@ -48,6 +54,26 @@ export interface SubscriptionService {
   accountBundles(ctx: TenantContext, accountId: AccountId, filter: AccountBundlesFilter): Promise<Bundle[]>;
   /** What invoicing bills (and the account BCD its first run stores), for one account. */
   billingEvents(ctx: TenantContext, accountId: AccountId): Promise<BillingEvents>;
+  /** PUT /bundles/{id}/pause and /resume: ENT_BLOCKED / ENT_CLEAR on the bundle, now or at the requested day. */
+  pauseBundle(ctx: CallContext, bundleId: BundleId, requestedDate: DateInput | null): Promise<void>;
+  resumeBundle(ctx: CallContext, bundleId: BundleId, requestedDate: DateInput | null): Promise<void>;
+  /** A service's blocking state on an account, bundle or subscription; answers the account it applies under. */
+  addBlockingState(ctx: CallContext, state: NewBlockingState): Promise<{ accountId: AccountId }>;
+  /** The account's blocking states (its own, its bundles', its subscriptions'), in effective order. */
+  blockingStates(ctx: TenantContext, accountId: AccountId, filter: BlockingStateFilter): Promise<BlockingStateRecord[]>;
+  updateBcd(ctx: CallContext, update: SettingUpdate, billCycleDayLocal: number): Promise<void>;
+  updateQuantity(ctx: CallContext, update: SettingUpdate, quantity: number): Promise<void>;
+  renameBundleKey(ctx: CallContext, bundleId: BundleId, externalKey: string): Promise<void>;
+  /** Validates, then refuses with NOT_IMPLEMENTED (see bundle-actions.ts). */
+  transferBundle(ctx: CallContext, request: TransferRequest): Promise<never>;
+  /** PUT /subscriptions/{id}: change plan now, at a date, by a policy or by the catalog's changePolicy. */
+  changePlan(ctx: CallContext, request: ChangeRequest): Promise<void>;
+  /** PUT /subscriptions/{id}/undoChangePlan: drops a pending change. */
+  undoChangePlan(ctx: CallContext, id: SubscriptionId): Promise<void>;
+  /** DELETE /subscriptions/{id}: entitlement and billing ends by §5.3's matrix; a base takes its add-ons. */
+  cancel(ctx: CallContext, request: CancelRequest): Promise<void>;
+  /** PUT /subscriptions/{id}/uncancel: drops a pending cancellation. */
+  uncancel(ctx: CallContext, id: SubscriptionId): Promise<void>;
 }
 
 export interface SubscriptionServiceDeps {
@@ -203,5 +229,23 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         rows.subscriptions.map((s) => forBilling(s, transitionsOf(rows.events.get(s.id) ?? [], cat))),
       );
     },
+
+    pauseBundle: (ctx, bundleId, requestedDate) => pauseOrResumeBundle({ db, clock, accounts }, ctx, bundleId, true, requestedDate),
+    resumeBundle: (ctx, bundleId, requestedDate) => pauseOrResumeBundle({ db, clock, accounts }, ctx, bundleId, false, requestedDate),
+    addBlockingState: async (ctx, state) => ({ accountId: (await addBlockingState({ db, clock, accounts }, ctx, state)).accountId }),
+
+    async blockingStates(ctx, accountId, filter) {
+      const account = await accounts.getById(ctx, accountId);
+      return accountBlockingStates(readEm(db, ctx), account.recordId, filter);
+    },
+
+    updateBcd: (ctx, update, bcd) => updateBcd({ db, clock, accounts }, ctx, update, bcd),
+    updateQuantity: (ctx, update, quantity) => updateQuantity({ db, clock, accounts }, ctx, update, quantity),
+    renameBundleKey: (ctx, bundleId, key) => renameBundleKey({ db, clock, catalog, accounts }, ctx, bundleId, key),
+    transferBundle: (ctx, request) => transferBundle({ db, clock, catalog, accounts }, ctx, request),
+    changePlan: (ctx, request) => changePlan({ db, clock, catalog, accounts }, ctx, request),
+    undoChangePlan: (ctx, id) => undoChangePlan({ db, clock, catalog, accounts }, ctx, id),
+    cancel: (ctx, request) => cancelSubscription({ db, clock, catalog, accounts }, ctx, request),
+    uncancel: (ctx, id) => uncancelSubscription({ db, clock, catalog, accounts }, ctx, id),
   };
 }

@@ -117,7 +117,7 @@ export interface ViewContext {
 }
 
 /** The blocking states that apply to a subscription: its own, its bundle's and its account's. */
-export function statesFor(all: readonly BlockingStateRecord[], sub: SubscriptionRow, accountId: string): BlockingStateRecord[] {
+export function statesFor(all: readonly BlockingStateRecord[], sub: Pick<SubscriptionRow, 'id' | 'bundleId'>, accountId: string): BlockingStateRecord[] {
   return all.filter(
     (s) => (s.type === 'SUBSCRIPTION' && s.blockableId === sub.id) || (s.type === 'SUBSCRIPTION_BUNDLE' && s.blockableId === sub.bundleId) || (s.type === 'ACCOUNT' && s.blockableId === accountId),
   );
