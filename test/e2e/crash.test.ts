@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dropDatabase, parseDatabaseUrl } from '@billwright/core';
-import mysql from 'mysql2/promise';
+import { dropDatabase } from '@billwright/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../support/db.js';
+import { queryDb, waitForBusDrained } from '../support/mysql.js';
 import { ensureBuilt, startServerProcess, type ServerProcess } from '../support/process.js';
 
 const dbUrl = testDatabaseUrl(import.meta.filename);
@@ -16,15 +16,7 @@ afterAll(async () => {
   await dropDatabase(dbUrl);
 });
 
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = parseDatabaseUrl(dbUrl);
-  const conn = await mysql.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, database: c.dbName });
-  try {
-    return (await conn.query(sql, params))[0] as T[];
-  } finally {
-    await conn.end();
-  }
-}
+const query = <T>(sql: string, params: unknown[] = []) => queryDb<T>(dbUrl, sql, params);
 
 describe('a server killed with SIGKILL in the middle of a stream of writes', () => {
   it('leaves every committed change with its events handled exactly once after a restart, and no trace of the rest', async () => {
@@ -57,9 +49,7 @@ describe('a server killed with SIGKILL in the middle of a stream of writes', () 
     const second = startServerProcess(dbUrl);
     servers.push(second);
     await second.ready();
-    await expect
-      .poll(async () => Number((await query<{ n: number }>('select count(*) as n from bus_events'))[0]!.n), { timeout: 30_000, interval: 200 })
-      .toBe(0);
+    await waitForBusDrained(dbUrl);
 
     const accounts = await query<{ id: string }>('select id from accounts');
     const creations = await query<{ object_id: string; state: string }>("select object_id, state from bus_events_history where event_type = 'ACCOUNT_CREATION'");
@@ -110,9 +100,7 @@ describe('a server killed with SIGKILL in the middle of a stream of writes', () 
     const second = startServerProcess(dbUrl);
     servers.push(second);
     await second.ready();
-    await expect
-      .poll(async () => Number((await query<{ n: number }>('select count(*) as n from bus_events'))[0]!.n), { timeout: 30_000, interval: 200 })
-      .toBe(0);
+    await waitForBusDrained(dbUrl);
 
     const subscriptions = await query<{ id: string }>('select id from subscriptions');
     expect(subscriptions.length).toBeGreaterThanOrEqual(acknowledged);

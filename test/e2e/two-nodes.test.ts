@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { dropDatabase, parseDatabaseUrl } from '@billwright/core';
-import mysql from 'mysql2/promise';
+import { dropDatabase } from '@billwright/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../support/db.js';
+import { queryDb, waitForBusDrained } from '../support/mysql.js';
 import { ensureBuilt, startServerProcess, type ServerProcess } from '../support/process.js';
 
 const dbUrl = testDatabaseUrl(import.meta.filename);
@@ -22,15 +22,7 @@ afterAll(async () => {
   await dropDatabase(dbUrl);
 });
 
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = parseDatabaseUrl(dbUrl);
-  const conn = await mysql.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, database: c.dbName });
-  try {
-    return (await conn.query(sql, params))[0] as T[];
-  } finally {
-    await conn.end();
-  }
-}
+const query = <T>(sql: string, params: unknown[] = []) => queryDb<T>(dbUrl, sql, params);
 
 describe('two server processes on one database and one Redis', () => {
   it('handle every event of concurrent changes to the same accounts once, in order per account', async () => {
@@ -50,9 +42,7 @@ describe('two server processes on one database and one Redis', () => {
       }),
     );
     expect(statuses.filter((s) => s !== 204)).toEqual([]);
-    await expect
-      .poll(async () => Number((await query<{ n: number }>('select count(*) as n from bus_events'))[0]!.n), { timeout: 30_000, interval: 200 })
-      .toBe(0);
+    await waitForBusDrained(dbUrl);
 
     const changes = await query<{ record_id: number; account_record_id: number; state: string }>(
       "select record_id, account_record_id, state from bus_events_history where event_type = 'ACCOUNT_CHANGE' order by handled_date, record_id",
