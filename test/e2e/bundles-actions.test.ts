@@ -113,16 +113,10 @@ describe('renaming a bundle key', () => {
 });
 
 describe('transferring a bundle', () => {
-  it('validates the request, refuses a paused bundle, and then answers that transfers are not supported yet', async () => {
+  it('validates the request, refuses a paused bundle, and moves the bundle to the other account', async () => {
     const { kb, http, newAccount, subscribe } = await setup();
     const s = await subscribe();
     const to = await newAccount('bob');
-    const refused = await http.post(`/1.0/kb/bundles/${s.bundleId}`, { accountId: to }, CREATED_BY);
-    expect(refused.status).toBe(400);
-    expect(refused.data).toMatchObject({ code: 1, message: expect.stringContaining('not supported') });
-    await expect(kb.bundles.transferBundle({ accountId: to } as Bundle, s.bundleId!, 'test')).rejects.toMatchObject({ response: { status: 400 } });
-    expect((await kb.bundles.getBundle(s.bundleId!)).data.accountId).toBe(s.accountId);
-
     expect((await http.post(`/1.0/kb/bundles/${s.bundleId}`, {}, CREATED_BY)).status).toBe(400);
     expect((await http.post(`/1.0/kb/bundles/${s.bundleId}`, { accountId: s.accountId }, CREATED_BY)).status).toBe(400);
     expect((await http.post(`/1.0/kb/bundles/${s.bundleId}?billingPolicy=SOMETIME`, { accountId: to }, CREATED_BY)).status).toBe(400);
@@ -131,9 +125,14 @@ describe('transferring a bundle', () => {
     expect((await http.post(`/1.0/kb/bundles/${s.bundleId}`, { accountId: stranger.accountId }, CREATED_BY)).status).toBe(404);
     expect((await stranger.http.post(`/1.0/kb/bundles/${s.bundleId}`, { accountId: stranger.accountId }, CREATED_BY)).status).toBe(404);
 
-    await kb.bundles.pauseBundle(s.bundleId!, 'test');
-    const paused = await http.post(`/1.0/kb/bundles/${s.bundleId}`, { accountId: to }, CREATED_BY);
+    const p = await subscribe();
+    await kb.bundles.pauseBundle(p.bundleId!, 'test');
+    const paused = await http.post(`/1.0/kb/bundles/${p.bundleId}`, { accountId: to }, CREATED_BY);
     expect(paused.status).toBe(409);
     expect(paused.data).toMatchObject({ code: 8001 });
+
+    const moved = await kb.bundles.transferBundle({ accountId: to } as Bundle, s.bundleId!, 'test');
+    expect(moved.status).toBe(201);
+    expect(moved.data).toMatchObject({ accountId: to, externalKey: s.bundleExternalKey });
   });
 });

@@ -48,7 +48,10 @@ describe('changing plan in the trial', () => {
     ]);
     const queues = await http.get('/1.0/kb/admin/queues');
     const changes = queues.data.busEvents.filter((e: { name: string }) => e.name === 'SUBSCRIPTION_CHANGE');
+    // One REQUESTED and one EFFECTIVE change (admin/queues reads one snapshot, so none is listed twice).
     expect(changes.length).toBe(2);
+    const kinds = changes.map((e: { payload: { metaData?: string } }) => (JSON.parse(e.payload.metaData ?? '{}') as { actionType?: string }).actionType);
+    expect(new Set(kinds)).toEqual(new Set(['REQUESTED', 'EFFECTIVE']));
     await moveDays(30);
     expect((await kb.subscriptions.getSubscription(created.subscriptionId!)).data).toMatchObject({ planName: 'racing-monthly', phaseType: 'EVERGREEN' });
   });

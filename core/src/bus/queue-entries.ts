@@ -1,3 +1,4 @@
+import type { EntityManager, Transaction } from '@mikro-orm/core';
 import type { TenantContext } from '../context.js';
 import type { Database } from '../persistence/database.js';
 import { jsonObject, nullableNumber, utcDate } from '../persistence/raw-row.js';
@@ -34,7 +35,17 @@ export interface QueueEntriesQuery {
  * history, the handled and DEAD ones (a DEAD entry is FAILED, with the last error). Never another tenant's.
  */
 export async function queueEntries(db: Database, ctx: TenantContext, q: QueueEntriesQuery): Promise<{ busEvents: QueueEntry[]; notifications: QueueEntry[] }> {
-  const conn = db.fork().getConnection();
+  // One transaction, so every query reads the same snapshot: a row moving from the hot table to history
+  // between two reads would otherwise be listed twice (or not at all).
+  return db.fork().transactional(async (em) => entriesIn(em.getConnection(), em.getTransactionContext<Transaction>(), ctx, q));
+}
+
+async function entriesIn(
+  conn: ReturnType<EntityManager['getConnection']>,
+  tx: Transaction | undefined,
+  ctx: TenantContext,
+  q: QueueEntriesQuery,
+): Promise<{ busEvents: QueueEntry[]; notifications: QueueEntry[] }> {
   const where = (dateColumn: string) => {
     const parts = ['tenant_record_id = ?'];
     const params: unknown[] = [ctx.tenant.recordId];
@@ -43,7 +54,8 @@ export async function queueEntries(db: Database, ctx: TenantContext, q: QueueEnt
     if (q.maxDate) (parts.push(`${dateColumn} <= ?`), params.push(q.maxDate));
     return { sql: parts.join(' and '), params };
   };
-  const read = async (sql: string, params: unknown[]) => ((await conn.execute(`${sql} order by record_id limit 10000`, params)) as Record<string, unknown>[]).map(toEntry);
+  const read = async (sql: string, params: unknown[]) =>
+    ((await conn.execute(`${sql} order by record_id limit 10000`, params, 'all', tx)) as Record<string, unknown>[]).map(toEntry);
 
   const busEvents: QueueEntry[] = [];
   const notifications: QueueEntry[] = [];

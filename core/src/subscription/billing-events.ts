@@ -1,21 +1,12 @@
 import { Decimal } from 'decimal.js';
 import type { DateTime } from 'luxon';
-import {
-  catalogRules,
-  phasesOf,
-  phaseName,
-  type BillingAlignment,
-  type BillingMode,
-  type BillingPeriod,
-  type InternationalPrice,
-  type Phase,
-  type PhaseType,
-  type Plan,
-  type ProductCategory,
-} from '../catalog/index.js';
+import { catalogRules, phasesOf, phaseName, type BillingAlignment, type InternationalPrice, type Phase, type PhaseType, type Plan, type ProductCategory } from '../catalog/index.js';
 import type { Currency } from '../values/currency.js';
 import { addDuration } from './alignment.js';
 import type { AccountTime } from './account-time.js';
+import type { BillingEvent } from './billing-event.js';
+import { applyBillingBlocks, disabledDurations, type DisabledDuration } from './billing-blocking.js';
+import type { BlockingStateRecord } from './entitlement-events.js';
 import type { Transition, TransitionType } from './timeline.js';
 
 /**
@@ -24,29 +15,7 @@ import type { Transition, TransitionType } from './timeline.js';
  * transitions and hands them here.
  */
 
-export interface BillingEvent {
-  readonly subscriptionId: string;
-  readonly bundleId: string;
-  readonly eventId: string;
-  readonly type: TransitionType;
-  readonly effectiveDate: DateTime;
-  readonly planName: string;
-  readonly phaseName: string;
-  readonly phaseType: PhaseType;
-  readonly productName: string;
-  readonly category: ProductCategory;
-  readonly priceListName: string;
-  /** In the account's currency; null when the phase has none (an empty `<fixedPrice/>` is 0). */
-  readonly fixedPrice: Decimal | null;
-  readonly recurringPrice: Decimal | null;
-  readonly currency: Currency | null;
-  readonly billingPeriod: BillingPeriod;
-  readonly billingMode: BillingMode;
-  readonly billingAlignment: BillingAlignment;
-  readonly billCycleDayLocal: number;
-  readonly quantity: number;
-  readonly catalogEffectiveDate: DateTime;
-}
+export type { BillingEvent, BillingEventType } from './billing-event.js';
 
 export interface SubscriptionForBilling {
   readonly id: string;
@@ -54,6 +23,8 @@ export interface SubscriptionForBilling {
   readonly category: ProductCategory;
   readonly startDate: DateTime;
   readonly transitions: readonly Transition[];
+  /** The blocking states that apply to it: its own, its bundle's, its account's (views.ts statesFor). None: never blocked. */
+  readonly blockingStates?: readonly BlockingStateRecord[];
 }
 
 export interface AccountForBilling {
@@ -181,5 +152,12 @@ export function billingEvents(account: AccountForBilling, subscriptions: readonl
       catalogEffectiveDate: pp.version.effectiveDate,
     };
   });
-  return { events, accountBcdToPersist };
+  const durations = new Map<string, readonly DisabledDuration[]>();
+  for (const sub of subscriptions) {
+    if (!sub.blockingStates?.length) continue;
+    // SubscriptionBase.getEndDate: states after the cancellation or expiry do not count.
+    const end = sub.transitions.find((t) => t.type === 'CANCEL' || t.type === 'EXPIRED')?.effectiveDate ?? null;
+    durations.set(sub.id, disabledDurations(sub.blockingStates, end));
+  }
+  return { events: durations.size === 0 ? events : applyBillingBlocks(events, durations), accountBcdToPersist };
 }

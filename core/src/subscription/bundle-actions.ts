@@ -5,17 +5,15 @@ import type { CallContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
 import { lockAccount } from '../persistence/account-lock.js';
 import type { Database } from '../persistence/database.js';
-import { readEm, writeTx } from '../persistence/scope.js';
+import { writeTx } from '../persistence/scope.js';
 import { touch } from '../persistence/stamps.js';
 import { requirePermission } from '../security/subject.js';
-import type { AccountId } from '../values/ids.js';
-import { blockedAt, ENTITLEMENT_SERVICE } from './entitlement-events.js';
-import { BlockingStateEntity, BundleEntity, SubscriptionEntity, SubscriptionEventEntity } from './model.js';
+import { BundleEntity, SubscriptionEntity, SubscriptionEventEntity } from './model.js';
 import type { BundleId } from './subscription.js';
 import { stateAt, transitionsOf } from './timeline.js';
-import { toBlockingRecord, toEventRecord } from './views.js';
+import { toEventRecord } from './views.js';
 
-/** Bundle-wide actions of Kill Bill's BundleResource: renaming the external key and transferring to another account. */
+/** Bundle-wide actions of Kill Bill's BundleResource: renaming the external key (the transfer is transfer.ts). */
 
 export interface BundleActionDeps {
   readonly db: Database;
@@ -60,33 +58,4 @@ export async function renameBundleKey(deps: BundleActionDeps, ctx: CallContext, 
     bundle.externalKey = externalKey;
     touch(bundle, ctx, now.toJSDate());
   });
-}
-
-export interface TransferRequest {
-  readonly bundleId: BundleId;
-  readonly toAccountId: AccountId;
-}
-
-/**
- * DefaultEntitlementApi.transferEntitlementsOverrideBillingPolicy checks (entitlement:transfer): the bundle
- * and the destination account exist in the tenant, the destination is another account, and the bundle is
- * not paused (ENT_ALREADY_BLOCKED). Moving the subscriptions (cancel on the source at the requested date,
- * re-create with TRANSFER events in a new bundle on the destination) is not implemented yet: the call is
- * refused with NOT_IMPLEMENTED after the checks, so nothing changes.
- */
-export async function transferBundle(deps: BundleActionDeps, ctx: CallContext, req: TransferRequest): Promise<never> {
-  requirePermission(ctx, 'entitlement:transfer');
-  const em = readEm(deps.db, ctx);
-  const bundle = await em.findOne(BundleEntity, { id: req.bundleId });
-  if (!bundle) throw bundleNotFound(req.bundleId);
-  const destination = await deps.accounts.getById(ctx, req.toAccountId);
-  if (destination.id === bundle.accountId) {
-    throw new BillingError('INVALID_PARAMETER', `Bundle ${bundle.id} already belongs to account ${destination.id}`, { field: 'accountId' });
-  }
-  const states = (await em.find(BlockingStateEntity, { blockableId: bundle.id, isActive: true })).map(toBlockingRecord);
-  const own = states.filter((s) => s.type === 'SUBSCRIPTION_BUNDLE' && s.service === ENTITLEMENT_SERVICE);
-  if (blockedAt(own, deps.clock.now()).blockEntitlement) {
-    throw new BillingError('ENT_ALREADY_BLOCKED', `The blockable entity ${bundle.id} is already blocked`, { bundleId: bundle.id });
-  }
-  throw new BillingError('NOT_IMPLEMENTED', 'Api not implemented yet: transferring a bundle to another account is not supported', { bundleId: bundle.id });
 }

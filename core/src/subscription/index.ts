@@ -1,12 +1,12 @@
 export { createSubscriptionService, type SubscriptionService, type SubscriptionServiceDeps, type AccountBundlesFilter } from './service.js';
 export type * from './subscription.js';
 export { AccountTime, parseLocalDate, type DateInput, type LocalDate } from './account-time.js';
-export type { BillingEvent, BillingEvents } from './billing-events.js';
+export type { BillingEvent, BillingEvents, BillingEventType } from './billing-events.js';
 export { SUBSCRIPTION_EVENT_TYPES, type EntitlementEventType, type EntitlementState } from './entitlement-events.js';
 export { SUBSCRIPTION_EVENTS_QUEUE } from './events.js';
 export { checkNotBlocked, type BlockCheckTarget, type BlockingStateFilter, type NewBlockingState } from './blocking.js';
 export type { BlockingStateRecord, BlockingStateType } from './entitlement-events.js';
 export type { SettingUpdate } from './updates.js';
-export type { TransferRequest } from './bundle-actions.js';
+export type { TransferRequest } from './transfer.js';
 export type { CancelRequest, EntitlementActionPolicy } from './cancel.js';
 export type { ChangeRequest, ChangeSpec } from './change.js';

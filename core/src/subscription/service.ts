@@ -18,7 +18,8 @@ import { createSubscriptions } from './create.js';
 import { cancelSubscription, uncancelSubscription, type CancelRequest } from './cancel.js';
 import { changePlan, undoChangePlan, type ChangeRequest } from './change.js';
 import { accountBlockingStates, addBlockingState, pauseOrResumeBundle, type BlockingStateFilter, type NewBlockingState } from './blocking.js';
-import { renameBundleKey, transferBundle, type TransferRequest } from './bundle-actions.js';
+import { renameBundleKey } from './bundle-actions.js';
+import { transferBundle, type TransferRequest } from './transfer.js';
 import type { BlockingStateRecord } from './entitlement-events.js';
 import { updateBcd, updateQuantity, type SettingUpdate } from './updates.js';
 import { SUBSCRIPTION_EVENTS_QUEUE } from './events.js';
@@ -26,7 +27,7 @@ import { BundleEntity, SubscriptionEntity, type BundleRow, type SubscriptionRow 
 import { subscriptionQueueHandler } from './notifications.js';
 import type { Bundle, BundleId, BundlePage, CreatedSubscriptions, CreateSubscriptionsInput, Subscription, SubscriptionId } from './subscription.js';
 import { transitionsOf, type Transition } from './timeline.js';
-import { bundleView, loadAccountRows, subscriptionView, type AccountRows, type ViewContext } from './views.js';
+import { bundleView, loadAccountRows, statesFor, subscriptionView, type AccountRows, type ViewContext } from './views.js';
 
 export interface PageRequest {
   readonly offset: number;
@@ -64,8 +65,8 @@ export interface SubscriptionService {
   updateBcd(ctx: CallContext, update: SettingUpdate, billCycleDayLocal: number): Promise<void>;
   updateQuantity(ctx: CallContext, update: SettingUpdate, quantity: number): Promise<void>;
   renameBundleKey(ctx: CallContext, bundleId: BundleId, externalKey: string): Promise<void>;
-  /** Validates, then refuses with NOT_IMPLEMENTED (see bundle-actions.ts). */
-  transferBundle(ctx: CallContext, request: TransferRequest): Promise<never>;
+  /** POST /bundles/{id}: moves the bundle to another account of the tenant; answers the new bundle's id (transfer.ts). */
+  transferBundle(ctx: CallContext, request: TransferRequest): Promise<BundleId>;
   /** PUT /subscriptions/{id}: change plan now, at a date, by a policy or by the catalog's changePolicy. */
   changePlan(ctx: CallContext, request: ChangeRequest): Promise<void>;
   /** PUT /subscriptions/{id}/undoChangePlan: drops a pending change. */
@@ -226,7 +227,8 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       const cat = await catalog.require(ctx);
       return billingEvents(
         { currency: account.currency, billCycleDayLocal: account.billCycleDayLocal, time },
-        rows.subscriptions.map((s) => forBilling(s, transitionsOf(rows.events.get(s.id) ?? [], cat))),
+        // BlockingCalculator: each subscription's own, bundle and account blocking states stop its billing.
+        rows.subscriptions.map((s) => ({ ...forBilling(s, transitionsOf(rows.events.get(s.id) ?? [], cat)), blockingStates: statesFor(rows.blockingStates, s, account.id) })),
       );
     },
 

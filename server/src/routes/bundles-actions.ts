@@ -5,12 +5,13 @@ import { jsonObject } from '../http/body.js';
 import { callContext } from '../http/call-context.js';
 import { optionalString } from '../http/fields.js';
 import { queryEnum } from '../http/query.js';
-import { noContent } from '../http/responses.js';
+import { created, noContent } from '../http/responses.js';
 import { dateQuery } from './blocking.js';
+import { renderBundles } from './subscriptions-render.js';
 
 /**
  * Bundle writes of Kill Bill's BundleResource: pause, resume (204), renameKey (204) and transferBundle
- * (validated, then refused as not implemented yet; see core's bundle-actions.ts).
+ * (201 with the Location of the new bundle on the destination account; see core's transfer.ts).
  */
 export const bundleActions = new Hono<AppEnv>();
 
@@ -40,8 +41,14 @@ bundleActions.post('/:bundleId', async (c) => {
   const body = await jsonObject(c);
   const accountId = optionalString(body, 'accountId');
   if (!accountId) throw new BillingError('INVALID_PARAMETER', 'BundleJson accountId needs to be set', { field: 'accountId' });
-  dateQuery(c, 'requestedDate');
-  queryEnum(c, 'billingPolicy', ['START_OF_TERM', 'END_OF_TERM', 'IMMEDIATE', 'ILLEGAL'] as const, 'END_OF_TERM');
+  const toAccountId = parseId<'Account'>(accountId, 'accountId');
+  const requestedDate = dateQuery(c, 'requestedDate');
+  const billingPolicy = queryEnum(c, 'billingPolicy', ['START_OF_TERM', 'END_OF_TERM', 'IMMEDIATE', 'ILLEGAL'] as const, 'END_OF_TERM');
+  // Kill Bill 0.24 validates bcdTransfer but the transfer keeps the subscriptions' own BCD events either way.
   queryEnum(c, 'bcdTransfer', ['NONE', 'USE_EXISTING', 'ALIGN_WITH_EFF_DT'] as const, 'USE_EXISTING');
-  return c.get('engine').subscriptions.transferBundle(callContext(c), { bundleId, toAccountId: parseId<'Account'>(accountId, 'accountId') });
+  const ctx = callContext(c);
+  const subscriptions = c.get('engine').subscriptions;
+  const newBundleId = await subscriptions.transferBundle(ctx, { bundleId, toAccountId, requestedDate, billingPolicy });
+  const [json] = await renderBundles(c, [await subscriptions.getBundle(ctx, newBundleId)]);
+  return created(c, `/1.0/kb/bundles/${newBundleId}`, json);
 });
