@@ -206,7 +206,7 @@ describe('deleting and isolation', () => {
     expect((await a.kb.catalog.getCatalogJson()).data).toHaveLength(1);
   });
 
-  it('answers the subscription lookups 404 while subscriptions do not exist, 400 without an id', async () => {
+  it('answers the subscription lookups 404 for an unknown subscription, 400 without an id', async () => {
     const { kb, credentials } = await newTenant(server.url);
     await kb.catalog.uploadCatalogXml(saas, 'test');
     const http = rawHttp(server.url, credentials);

@@ -235,3 +235,16 @@ describe('bad input', () => {
     expect((await killbill(server.url, a.credentials).bundles.getBundleByKey(s.bundleExternalKey!)).data).toHaveLength(1);
   });
 });
+
+describe("the catalog's view of a subscription", () => {
+  it('gives the plan, phase, product and price list a subscription is on at a date', async () => {
+    const { kb, accountId } = await tenantWithAccount();
+    const { data: s } = await kb.subscriptions.createSubscription(sub(accountId, 'sports-monthly'), 'test');
+    const id = s.subscriptionId!;
+    expect((await kb.catalog.getPlanForSubscriptionAndDate(id)).data).toMatchObject({ name: 'sports-monthly', billingPeriod: 'MONTHLY' });
+    expect((await kb.catalog.getPhaseForSubscriptionAndDate(id)).data).toMatchObject({ type: 'TRIAL' });
+    expect((await kb.catalog.getPhaseForSubscriptionAndDate(id, '2012-05-15')).data).toMatchObject({ type: 'EVERGREEN', prices: [{ currency: 'USD', value: 500 }] });
+    expect((await kb.catalog.getProductForSubscriptionAndDate(id)).data).toMatchObject({ name: 'Sports', type: 'BASE' });
+    expect((await kb.catalog.getPriceListForSubscriptionAndDate(id)).data).toMatchObject({ name: 'DEFAULT' });
+  });
+});

@@ -5,7 +5,7 @@ import type { AppEnv } from '../env.js';
 import { callContext, tenantContext } from '../http/call-context.js';
 import { kbJson } from '../http/kb-json.js';
 import { noContent } from '../http/responses.js';
-import { catalogJson, planDetailJson } from '../json/catalog.js';
+import { catalogJson, phaseJson, planDetailJson, planJson, priceListJson, productJson } from '../json/catalog.js';
 import { versionedCatalogXml } from '../json/catalog-xml.js';
 
 const BASE = '/1.0/kb/catalog';
@@ -78,19 +78,37 @@ catalog.get('/availableAddons', async (c) => {
 });
 
 /**
- * The plan, phase, product or price list a subscription is on at requestedDate. Subscriptions do not exist
- * yet: every id is unknown (404, SUB_INVALID_SUBSCRIPTION_ID) until the subscription issue wires it. The
- * catalog side is ready: the subscription's last event at or before requestedDate names its plan and phase,
- * and VersionedCatalog.findPlan / findPhase / findPriceListOfPlan (with the subscription's last change date)
- * give the definitions, mapped by planJson / phaseJson / productJson / priceListJson.
+ * The plan, phase, product or price list a subscription is on at requestedDate (default now), as Kill
+ * Bill's CatalogResource: the subscription's last event at or before the date names plan and phase, and
+ * the catalog resolves them with the subscription's last create/change date (§1.6: a newer version applies
+ * to an existing subscription only through effectiveDateForExistingSubscriptions).
  */
-for (const what of ['plan', 'phase', 'product', 'priceList']) {
+const CHANGE_TYPES = new Set(['START_ENTITLEMENT', 'START_BILLING', 'CHANGE']);
+
+for (const what of ['plan', 'phase', 'product', 'priceList'] as const) {
   catalog.get(`/${what}`, async (c) => {
     const raw = c.req.query('subscriptionId');
     if (!raw) throw new BillingError('INVALID_PARAMETER', 'Subscription id needs to be specified', { parameter: 'subscriptionId' });
-    const subscriptionId = parseId<'Subscription'>(raw, 'subscriptionId');
-    requestedDate(c);
-    throw new BillingError('SUB_INVALID_SUBSCRIPTION_ID', `Unknown subscription matching id ${subscriptionId}`, { subscriptionId });
+    const ctx = tenantContext(c);
+    const engine = engineOf(c);
+    const subscription = await engine.subscriptions.getById(ctx, parseId<'Subscription'>(raw, 'subscriptionId'));
+    const at = requestedDate(c) ?? engine.clock.now();
+    const withPlan = subscription.events.filter((e) => e.planPhase !== null && e.source === 'SUBSCRIPTION_EVENT');
+    const inForce = withPlan.filter((e) => e.effectiveDate.toMillis() <= at.toMillis());
+    const current = inForce.at(-1) ?? withPlan[0];
+    if (!current?.planPhase) throw new BillingError('SUB_INVALID_SUBSCRIPTION_ID', `Subscription ${subscription.id} has no plan at ${at.toISO()}`);
+    const info = current.planPhase;
+    const changedAt = inForce.filter((e) => CHANGE_TYPES.has(e.type)).at(-1)?.effectiveDate ?? current.effectiveDate;
+    const versioned = await engine.catalog.require(ctx);
+    const body =
+      what === 'plan'
+        ? planJson(versioned.findPlan(info.planName, at, changedAt).plan)
+        : what === 'phase'
+          ? phaseJson(versioned.findPhase(info.phaseName, at, changedAt).phase)
+          : what === 'product'
+            ? productJson(versioned.findProduct(info.productName, at))
+            : priceListJson(versioned.findPriceListOfPlan(info.planName, at, changedAt));
+    return kbJson(c, body);
   });
 }
 
