@@ -1,6 +1,7 @@
 /**
- * The contract between Billwright and its plugins. The extension points (payment, invoice,
- * paymentControl, notification, routes, healthcheck), definePlugin() and the test host arrive with the
- * plugin host issue; this version is what a plugin's `billwright.apiVersion` range is checked against.
+ * The contract between Billwright and its plugins. `PLUGIN_API_VERSION` is what a plugin's
+ * `billwright.apiVersion` range is checked against at install. See protocol.ts for what crosses the
+ * boundary, and README.md for writing, testing and installing a plugin.
  */
 export const PLUGIN_API_VERSION = '0.1.0';
+export * from './protocol.js';

@@ -1,0 +1,218 @@
+/**
+ * The one protocol between Billwright (the host) and a plugin running in a worker thread. Types only:
+ * what crosses the boundary is plain, structured-clonable data (money as decimal strings, dates as ISO
+ * strings), never a host object. Versioned by PROTOCOL_VERSION; the host refuses a plugin built for a
+ * plugin-api range that does not include PLUGIN_API_VERSION (index.ts).
+ *
+ * Naming (STYLE.md §7): `$method` for calls across the boundary, `*Shape` for the interface one side
+ * implements, `*Dto` for data.
+ */
+
+import type { MessagePort } from 'node:worker_threads';
+
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------------
+// Data
+
+/** A decimal amount as a string ("12.50"): no JS number ever carries money across the boundary. */
+export type DecimalString = string;
+/** An ISO-8601 instant ("2026-12-01T10:00:00.000Z") or calendar date ("2026-12-01"). */
+export type IsoString = string;
+
+export interface PluginProperty {
+  readonly key: string;
+  readonly value: string | number | boolean | null;
+}
+
+export interface TenantDto {
+  readonly tenantId: string;
+  readonly apiKey: string;
+}
+
+export interface AccountDto {
+  readonly accountId: string;
+  readonly externalKey: string;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly currency: string | null;
+  readonly timeZone: string;
+  readonly locale: string | null;
+  readonly billCycleDayLocal: number;
+  readonly country: string | null;
+  readonly parentAccountId: string | null;
+}
+
+/** An event from the bus, as a notification plugin receives it (Kill Bill's ExtBusEvent). */
+export interface ExtBusEventDto {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly objectType: string | null;
+  readonly objectId: string | null;
+  readonly accountId: string | null;
+  readonly tenantId: string;
+  readonly metaData: string | null;
+  readonly userToken: string | null;
+  readonly createdDate: IsoString;
+}
+
+/** Kill Bill's PaymentPluginStatus. */
+export type PaymentPluginStatus = 'PROCESSED' | 'PENDING' | 'ERROR' | 'CANCELED' | 'UNDEFINED';
+export type TransactionType = 'AUTHORIZE' | 'CAPTURE' | 'CHARGEBACK' | 'CREDIT' | 'PURCHASE' | 'REFUND' | 'VOID';
+
+/** Kill Bill's PaymentTransactionInfoPlugin. */
+export interface PaymentTransactionInfoDto {
+  readonly kbPaymentId: string;
+  readonly kbTransactionPaymentId: string;
+  readonly transactionType: TransactionType;
+  readonly amount: DecimalString | null;
+  readonly currency: string | null;
+  readonly createdDate: IsoString | null;
+  readonly effectiveDate: IsoString | null;
+  readonly status: PaymentPluginStatus;
+  readonly gatewayError: string | null;
+  readonly gatewayErrorCode: string | null;
+  readonly firstPaymentReferenceId: string | null;
+  readonly secondPaymentReferenceId: string | null;
+  readonly properties: readonly PluginProperty[];
+}
+
+/** Arguments of authorize/capture/purchase/credit/refund (Kill Bill's PaymentPluginApi signature). */
+export interface PaymentRequestDto {
+  readonly kbAccountId: string;
+  readonly kbPaymentId: string;
+  readonly kbTransactionId: string;
+  readonly kbPaymentMethodId: string;
+  readonly amount: DecimalString;
+  readonly currency: string;
+  readonly properties: readonly PluginProperty[];
+}
+
+export interface PaymentMethodPluginDto {
+  readonly kbPaymentMethodId: string;
+  readonly externalPaymentMethodId: string | null;
+  readonly isDefaultPaymentMethod: boolean;
+  readonly properties: readonly PluginProperty[];
+}
+
+/** An HTTP request to a plugin's custom endpoint, `/plugins/<name>/<path>`. */
+export interface HttpRequestDto {
+  readonly method: string;
+  /** The path below `/plugins/<name>`, starting with `/`. */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as text (plugins parse JSON themselves), or null. */
+  readonly body: string | null;
+}
+
+export interface HttpResponseDto {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | null;
+}
+
+export interface HealthDto {
+  readonly healthy: boolean;
+  readonly message?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Call context
+
+/** What every plugin call knows: its tenant, the tenant's configuration of this plugin, who called. */
+export interface CallContextDto {
+  readonly tenant: TenantDto | null;
+  /** The text uploaded with /1.0/kb/tenants/uploadPluginConfig/{pluginName}, or null. */
+  readonly pluginConfig: string | null;
+  readonly userName: string | null;
+  readonly userToken: string | null;
+  /** Milliseconds the call may still take before the host gives up on it. */
+  readonly deadlineMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The host API a plugin may call back (ctx.killbill), each limited by the manifest's permissions and
+// bound by the host to the tenant of the call that gave the plugin its context.
+
+export interface HostShape {
+  $getAccount(accountId: string): Promise<AccountDto>;
+  $getTenantValues(key: string): Promise<readonly string[]>;
+  /** The plugin's own key/value storage, per tenant. */
+  $getPluginValue(key: string): Promise<string | null>;
+  $putPluginValue(key: string, value: string): Promise<void>;
+  $log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
+export type HostMethod = keyof HostShape;
+
+/** What a plugin's manifest may ask for; each HostShape method needs one. */
+export const HOST_PERMISSIONS = {
+  $getAccount: 'accounts:read',
+  $getTenantValues: 'tenant:read',
+  $getPluginValue: 'storage',
+  $putPluginValue: 'storage',
+  $log: null,
+} as const satisfies Record<HostMethod, string | null>;
+
+// ---------------------------------------------------------------------------------------------------
+// Extension points (the worker implements them by calling the plugin's definePlugin handlers)
+
+export interface PaymentPluginShape {
+  $authorizePayment(ctx: CallContextDto, req: PaymentRequestDto): Promise<PaymentTransactionInfoDto>;
+  $capturePayment(ctx: CallContextDto, req: PaymentRequestDto): Promise<PaymentTransactionInfoDto>;
+  $purchasePayment(ctx: CallContextDto, req: PaymentRequestDto): Promise<PaymentTransactionInfoDto>;
+  $voidPayment(ctx: CallContextDto, req: Omit<PaymentRequestDto, 'amount' | 'currency'>): Promise<PaymentTransactionInfoDto>;
+  $creditPayment(ctx: CallContextDto, req: PaymentRequestDto): Promise<PaymentTransactionInfoDto>;
+  $refundPayment(ctx: CallContextDto, req: PaymentRequestDto): Promise<PaymentTransactionInfoDto>;
+  $getPaymentInfo(ctx: CallContextDto, kbAccountId: string, kbPaymentId: string, properties: readonly PluginProperty[]): Promise<readonly PaymentTransactionInfoDto[]>;
+  $addPaymentMethod(ctx: CallContextDto, kbAccountId: string, method: PaymentMethodPluginDto, setDefault: boolean, properties: readonly PluginProperty[]): Promise<void>;
+  $deletePaymentMethod(ctx: CallContextDto, kbAccountId: string, kbPaymentMethodId: string, properties: readonly PluginProperty[]): Promise<void>;
+  $getPaymentMethodDetail(ctx: CallContextDto, kbAccountId: string, kbPaymentMethodId: string, properties: readonly PluginProperty[]): Promise<PaymentMethodPluginDto>;
+  $processNotification(ctx: CallContextDto, notification: string, headers: Readonly<Record<string, string>>, properties: readonly PluginProperty[]): Promise<{ readonly status: number; readonly body: string | null }>;
+}
+
+export interface NotificationPluginShape {
+  $onEvent(ctx: CallContextDto, event: ExtBusEventDto): Promise<void>;
+}
+
+export interface RoutesShape {
+  $handle(ctx: CallContextDto, request: HttpRequestDto): Promise<HttpResponseDto>;
+}
+
+export interface HealthcheckShape {
+  $healthcheck(ctx: CallContextDto): Promise<HealthDto>;
+}
+
+export const EXTENSION_POINTS = ['payment', 'invoice', 'paymentControl', 'notification', 'routes', 'healthcheck'] as const;
+export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
+
+// ---------------------------------------------------------------------------------------------------
+// Messages between host and worker (discriminated unions, one table)
+
+/** Host → worker: run one extension-point method. `hostPort` is where the plugin's ctx.killbill calls go. */
+export interface PluginCallTask {
+  readonly kind: 'call';
+  readonly plugin: { readonly name: string; readonly version: string; readonly entry: string };
+  readonly method: string;
+  readonly args: readonly unknown[];
+  readonly hostPort: MessagePort | null;
+}
+
+/** Worker → host over hostPort. */
+export interface HostRequest {
+  readonly kind: 'host-call';
+  readonly id: number;
+  readonly method: HostMethod;
+  readonly args: readonly unknown[];
+}
+
+/** Host → worker over hostPort. */
+export type HostResponse =
+  | { readonly kind: 'host-result'; readonly id: number; readonly value: unknown }
+  | { readonly kind: 'host-error'; readonly id: number; readonly code: string; readonly message: string };
+
+/** The worker's answer to a task: a result, or a plugin error the host maps to a typed failure. */
+export type PluginCallResult =
+  | { readonly kind: 'ok'; readonly value: unknown }
+  | { readonly kind: 'plugin-error'; readonly name: string; readonly message: string; readonly stack: string | null };
