@@ -22,6 +22,7 @@ import { createCustomFieldService, type CustomFieldService } from './customfield
 import { createCatalogService, type CatalogService } from './catalog/service.js';
 import { createSubscriptionService, type SubscriptionService } from './subscription/service.js';
 import { createPushNotificationService, type PushNotificationService } from './push/service.js';
+import { createPluginService, workerPoolFactory, type PluginService } from './plugins/service.js';
 
 /**
  * The composition root: builds every domain service once, in dependency order, and hands each only
@@ -54,6 +55,8 @@ export interface Engine {
   readonly subscriptions: SubscriptionService;
   /** Push notifications: per-tenant callbacks, signed POSTs of every external event, Kill Bill's retries. */
   readonly push: PushNotificationService;
+  /** Plugin packages in KB_PLUGINS_DIR, the version running per plugin on this node, node commands. */
+  readonly plugins: PluginService;
   health(): Promise<{ database: boolean; redis: boolean }>;
   stop(): Promise<void>;
 }
@@ -110,6 +113,8 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   }
   await bus.start();
   notifications.start();
+  const plugins = createPluginService({ pluginsDir: config.pluginsDir, poolFactory: workerPoolFactory(logger), broadcast, logger });
+  await plugins.startAll();
 
   return {
     config,
@@ -128,6 +133,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     catalog,
     subscriptions,
     push,
+    plugins,
     bus,
     notifications,
     async health() {
@@ -139,6 +145,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
       return { database, redis: redisOk };
     },
     async stop() {
+      await plugins.stopAll();
       await notifications.stop();
       await push.stop();
       await bus.stop();

@@ -31,3 +31,22 @@ export { lockAccount } from './persistence/account-lock.js';
 export { queueEntries, type QueueEntry, type QueueEntriesQuery, type ProcessingState } from './bus/queue-entries.js';
 export { readEm, writeTx } from './persistence/scope.js';
 export * from './push/index.js';
+export { parseManifest, type PluginManifest, type PluginPermission } from './plugins/manifest.js';
+export { PluginStore, type InstalledPlugin, type PluginSelection } from './plugins/store.js';
+export { PluginRegistry, type PluginPoolFactory, type PluginPoolLike, type RunningPlugin } from './plugins/registry.js';
+export {
+  createPluginService,
+  workerPoolFactory,
+  PLUGIN_NODE_COMMANDS,
+  type CallablePool,
+  type PluginCommand,
+  type PluginNodeCommand,
+  type PluginService,
+  type PluginState,
+  type PluginStatus,
+} from './plugins/service.js';
+export { PLUGIN_API_VERSION as PLUGIN_API_VERSION_OF_HOST } from '@billwright/plugin-api';
+export { PluginPool, type PluginCallOptions, type PluginPoolInfo, type PluginPoolOptions } from './plugins/pool.js';
+export { PluginCallError, isPluginCallError, type PluginFailureCode, type PluginOutcome } from './plugins/errors.js';
+export { createHostApi, serveHostPort, type HostApiBinding, type HostBackend } from './plugins/host-api.js';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitSnapshot, type CircuitState } from './plugins/circuit-breaker.js';

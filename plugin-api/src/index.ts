@@ -5,3 +5,7 @@
  */
 export const PLUGIN_API_VERSION = '0.1.0';
 export * from './protocol.js';
+export { definePlugin } from './define-plugin.js';
+export type * from './define-plugin.js';
+export { HostCallError, PluginCallError, UnsupportedOperationError } from './errors.js';
+export { parseProperties } from './context.js';

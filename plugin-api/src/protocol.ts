@@ -112,6 +112,118 @@ export interface HttpResponseDto {
   readonly body?: string | null;
 }
 
+/** Kill Bill's PaymentMethodInfoPlugin: one row of getPaymentMethods (refresh from the gateway). */
+export interface PaymentMethodInfoDto {
+  readonly accountId: string;
+  readonly paymentMethodId: string;
+  readonly isDefault: boolean;
+  readonly externalPaymentMethodId: string | null;
+}
+
+/** Kill Bill's HostedPaymentPageFormDescriptor: what a hosted payment page form posts, and where. */
+export interface HostedPaymentPageFormDescriptorDto {
+  readonly kbAccountId: string;
+  readonly formMethod: string;
+  readonly formUrl: string;
+  readonly formFields: readonly PluginProperty[];
+  readonly properties: readonly PluginProperty[];
+}
+
+/** Kill Bill's InvoiceItem as an invoice plugin sees it (and returns new ones). */
+export interface InvoiceItemDto {
+  readonly invoiceItemId: string | null;
+  readonly invoiceId: string | null;
+  readonly linkedInvoiceItemId: string | null;
+  readonly accountId: string;
+  readonly bundleId: string | null;
+  readonly subscriptionId: string | null;
+  /** Kill Bill's InvoiceItemType: TAX, EXTERNAL_CHARGE, ITEM_ADJ, RECURRING, FIXED, USAGE, ... */
+  readonly itemType: string;
+  readonly planName: string | null;
+  readonly phaseName: string | null;
+  readonly usageName: string | null;
+  readonly description: string | null;
+  readonly startDate: IsoString | null;
+  readonly endDate: IsoString | null;
+  readonly amount: DecimalString;
+  readonly rate: DecimalString | null;
+  readonly currency: string;
+  readonly quantity: DecimalString | null;
+  readonly itemDetails: string | null;
+}
+
+export interface InvoiceDto {
+  readonly invoiceId: string;
+  readonly accountId: string;
+  readonly invoiceNumber: number | null;
+  readonly invoiceDate: IsoString;
+  readonly targetDate: IsoString | null;
+  readonly currency: string;
+  readonly status: string;
+  readonly balance: DecimalString;
+  readonly items: readonly InvoiceItemDto[];
+}
+
+/** Kill Bill's InvoiceContext, given to the invoice-run hooks. */
+export interface InvoiceContextDto {
+  readonly targetDate: IsoString | null;
+  readonly invoice: InvoiceDto | null;
+  readonly existingInvoices: readonly InvoiceDto[];
+  readonly isDryRun: boolean;
+  readonly isRescheduled: boolean;
+}
+
+/** Kill Bill's PriorInvoiceResult / OnFailureInvoiceResult: abort the run, or run it again later. */
+export interface InvoiceHookResultDto {
+  readonly isAborted?: boolean;
+  readonly rescheduleDate?: IsoString | null;
+}
+
+/** Kill Bill's AdditionalItemsResult. */
+export interface AdditionalItemsResultDto {
+  readonly additionalItems: readonly InvoiceItemDto[];
+  readonly adjustedPluginProperties?: readonly PluginProperty[] | null;
+}
+
+/** Kill Bill's PaymentControlContext. */
+export interface PaymentControlContextDto {
+  readonly accountId: string;
+  readonly paymentId: string | null;
+  readonly attemptId: string | null;
+  readonly paymentExternalKey: string | null;
+  readonly transactionId: string | null;
+  readonly transactionExternalKey: string | null;
+  /** Kill Bill's PaymentApiType: PAYMENT_TRANSACTION or PAYMENT_METHOD. */
+  readonly paymentApiType: string;
+  readonly transactionType: TransactionType | null;
+  readonly paymentMethodId: string | null;
+  readonly amount: DecimalString | null;
+  readonly currency: string | null;
+  readonly processedAmount: DecimalString | null;
+  readonly processedCurrency: string | null;
+  readonly isApiPayment: boolean;
+}
+
+/** Kill Bill's PriorPaymentControlResult: every field optional, absent = leave as is. */
+export interface PriorPaymentControlResultDto {
+  readonly isAborted?: boolean;
+  readonly adjustedAmount?: DecimalString | null;
+  readonly adjustedCurrency?: string | null;
+  readonly adjustedPaymentMethodId?: string | null;
+  readonly adjustedPluginProperties?: readonly PluginProperty[] | null;
+}
+
+/** Kill Bill's OnSuccessPaymentControlResult. */
+export interface OnSuccessPaymentControlResultDto {
+  readonly adjustedPluginProperties?: readonly PluginProperty[] | null;
+}
+
+/** Kill Bill's OnFailurePaymentControlResult: a nextRetryDate schedules a retry. */
+export interface OnFailurePaymentControlResultDto {
+  readonly nextRetryDate?: IsoString | null;
+  readonly adjustedPluginProperties?: readonly PluginProperty[] | null;
+}
+
 export interface HealthDto {
   readonly healthy: boolean;
   readonly message?: string;
@@ -170,6 +282,24 @@ export interface PaymentPluginShape {
   $deletePaymentMethod(ctx: CallContextDto, kbAccountId: string, kbPaymentMethodId: string, properties: readonly PluginProperty[]): Promise<void>;
   $getPaymentMethodDetail(ctx: CallContextDto, kbAccountId: string, kbPaymentMethodId: string, properties: readonly PluginProperty[]): Promise<PaymentMethodPluginDto>;
   $processNotification(ctx: CallContextDto, notification: string, headers: Readonly<Record<string, string>>, properties: readonly PluginProperty[]): Promise<{ readonly status: number; readonly body: string | null }>;
+  $getPaymentMethods(ctx: CallContextDto, kbAccountId: string, refreshFromGateway: boolean, properties: readonly PluginProperty[]): Promise<readonly PaymentMethodInfoDto[]>;
+  $searchPayments(ctx: CallContextDto, searchKey: string, offset: number, limit: number, properties: readonly PluginProperty[]): Promise<readonly PaymentTransactionInfoDto[]>;
+  $buildFormDescriptor(ctx: CallContextDto, kbAccountId: string, customFields: readonly PluginProperty[], properties: readonly PluginProperty[]): Promise<HostedPaymentPageFormDescriptorDto>;
+}
+
+/** Kill Bill's InvoicePluginApi; the hooks are prefixed so one plugin can also be a payment control. */
+export interface InvoicePluginShape {
+  $getAdditionalInvoiceItems(ctx: CallContextDto, invoice: InvoiceDto, isDryRun: boolean, properties: readonly PluginProperty[]): Promise<AdditionalItemsResultDto>;
+  $invoicePriorCall(ctx: CallContextDto, invoiceContext: InvoiceContextDto, properties: readonly PluginProperty[]): Promise<InvoiceHookResultDto>;
+  $invoiceOnSuccessCall(ctx: CallContextDto, invoiceContext: InvoiceContextDto, properties: readonly PluginProperty[]): Promise<void>;
+  $invoiceOnFailureCall(ctx: CallContextDto, invoiceContext: InvoiceContextDto, properties: readonly PluginProperty[]): Promise<InvoiceHookResultDto>;
+}
+
+/** Kill Bill's PaymentControlPluginApi. */
+export interface PaymentControlPluginShape {
+  $controlPriorCall(ctx: CallContextDto, control: PaymentControlContextDto, properties: readonly PluginProperty[]): Promise<PriorPaymentControlResultDto>;
+  $controlOnSuccessCall(ctx: CallContextDto, control: PaymentControlContextDto, properties: readonly PluginProperty[]): Promise<OnSuccessPaymentControlResultDto>;
+  $controlOnFailureCall(ctx: CallContextDto, control: PaymentControlContextDto, properties: readonly PluginProperty[]): Promise<OnFailurePaymentControlResultDto>;
 }
 
 export interface NotificationPluginShape {
@@ -186,6 +316,9 @@ export interface HealthcheckShape {
 
 export const EXTENSION_POINTS = ['payment', 'invoice', 'paymentControl', 'notification', 'routes', 'healthcheck'] as const;
 export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
+
+/** Every method a worker can be asked to run (PluginCallTask.method). */
+export type PluginMethod = keyof (PaymentPluginShape & InvoicePluginShape & PaymentControlPluginShape & NotificationPluginShape & RoutesShape & HealthcheckShape);
 
 // ---------------------------------------------------------------------------------------------------
 // Messages between host and worker (discriminated unions, one table)

@@ -30,6 +30,9 @@ import { accountBlocking, bundleBlocking, subscriptionBlocking } from './routes/
 import { bundleActions } from './routes/bundles-actions.js';
 import { subscriptionUpdates } from './routes/subscriptions-updates.js';
 import { subscriptionChanges } from './routes/subscriptions-change.js';
+import { nodesInfo } from './routes/nodes-info.js';
+import { pluginsInfo } from './routes/plugins-info.js';
+import { pluginEndpoints } from './routes/plugin-endpoints.js';
 
 /**
  * The Kill Bill REST API on hono. Each resource is a sub-app in routes/; this file only orders the
@@ -59,6 +62,11 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/kb/security', security);
   // Answers 404 unless the server runs in test mode (KB_TEST_MODE); tenant headers are optional there.
   app.route('/1.0/kb/test', testClock);
+  app.route('/1.0/kb/nodesInfo', nodesInfo);
+  app.route('/1.0/kb/pluginsInfo', pluginsInfo);
+  // Plugins' own endpoints live outside /1.0/kb (Kill Bill's PluginResource) but need a user all the same.
+  app.use('/plugins/*', authenticate);
+  app.route('/plugins', pluginEndpoints);
 
   // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
   const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*'];

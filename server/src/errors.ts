@@ -89,6 +89,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   SUB_UNDO_CHANGE_BAD_STATE: 400,
   ENT_UNCANCEL_BAD_STATE: 400,
   INVALID_PARAMETER: 400,
+  PLUGIN_INVALID_PACKAGE: 400,
+  PLUGIN_NOT_INSTALLED: 404,
+  PLUGIN_ALREADY_INSTALLED: 409,
   MALFORMED_REQUEST: 400,
   PAYLOAD_TOO_LARGE: 413,
   NOT_FOUND: 404,
@@ -97,6 +100,11 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   CUSTOM_FIELD_DOES_NOT_EXIST: 404,
   TEST_MODE_DISABLED: 404,
   CONFLICT: 409,
+  // A plugin failed behind us: a bad gateway, not bad input; a tripped circuit is a temporary outage.
+  PLUGIN_ERROR: 502,
+  PLUGIN_TIMEOUT: 504,
+  PLUGIN_CRASHED: 502,
+  PLUGIN_UNAVAILABLE: 503,
 };
 
 export function statusOf(code: ErrorCode): ContentfulStatusCode {

@@ -15,6 +15,8 @@ import {
   TagApi,
   TagDefinitionApi,
   TenantApi,
+  NodesInfoApi,
+  PluginInfoApi,
   apiKey as kbApiKey,
   followLocationHeaderInterceptor,
 } from 'killbill';
@@ -46,6 +48,8 @@ export function killbill(basePath: string, tenant?: TenantCredentials, user = { 
     invoices: new InvoiceApi(config, basePath, http),
     subscriptions: new SubscriptionApi(config, basePath, http),
     bundles: new BundleApi(config, basePath, http),
+    nodesInfo: new NodesInfoApi(config, basePath, http),
+    pluginsInfo: new PluginInfoApi(config, basePath, http),
   };
 }
 

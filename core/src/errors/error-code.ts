@@ -102,6 +102,15 @@ export const ErrorCode = {
   CONFLICT: { code: 90008, className: 'IllegalStateException' },
   /** A tag whose definition does not apply to the object's type (Kill Bill: IllegalStateException, TODO TAG_NOT_APPLICABLE). */
   TAG_NOT_APPLICABLE: { code: 90020, className: 'TagApiException' },
+  // Plugin packages and node commands (Kill Bill's OSGi layer answers these with bare exceptions)
+  PLUGIN_INVALID_PACKAGE: { code: 90040, className: 'IllegalArgumentException' },
+  PLUGIN_NOT_INSTALLED: { code: 90041, className: 'NotFoundException' },
+  PLUGIN_ALREADY_INSTALLED: { code: 90042, className: 'IllegalStateException' },
+  // Plugin calls (core/src/plugins): typed failures the caller maps (payments: PLUGIN_FAILURE / UNKNOWN).
+  PLUGIN_ERROR: { code: 90030, className: 'PluginApiException' },
+  PLUGIN_TIMEOUT: { code: 90031, className: 'PluginTimeoutException' },
+  PLUGIN_CRASHED: { code: 90032, className: 'PluginApiException' },
+  PLUGIN_UNAVAILABLE: { code: 90033, className: 'PluginUnavailableException' },
 } as const satisfies Record<string, { code: number; className: string }>;
 
 export type ErrorCode = keyof typeof ErrorCode;
