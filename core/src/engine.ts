@@ -22,6 +22,7 @@ import { createCustomFieldService, type CustomFieldService } from './customfield
 import { createCatalogService, type CatalogService } from './catalog/service.js';
 import { createSubscriptionService, type SubscriptionService } from './subscription/service.js';
 import { createPushNotificationService, type PushNotificationService } from './push/service.js';
+import { createHostBackend } from './plugins/backend.js';
 import { createPluginService, workerPoolFactory, type PluginService } from './plugins/service.js';
 
 /**
@@ -113,7 +114,13 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   }
   await bus.start();
   notifications.start();
-  const plugins = createPluginService({ pluginsDir: config.pluginsDir, poolFactory: workerPoolFactory(logger), broadcast, logger });
+  const plugins = createPluginService({
+    pluginsDir: config.pluginsDir,
+    poolFactory: workerPoolFactory(logger),
+    broadcast,
+    logger,
+    hostBackend: createHostBackend({ accounts, tenants, logger }),
+  });
   await plugins.startAll();
 
   return {

@@ -50,3 +50,4 @@ export { PluginPool, type PluginCallOptions, type PluginPoolInfo, type PluginPoo
 export { PluginCallError, isPluginCallError, type PluginFailureCode, type PluginOutcome } from './plugins/errors.js';
 export { createHostApi, serveHostPort, type HostApiBinding, type HostBackend } from './plugins/host-api.js';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitSnapshot, type CircuitState } from './plugins/circuit-breaker.js';
+export { createHostBackend, PLUGIN_STORAGE_PREFIX } from './plugins/backend.js';

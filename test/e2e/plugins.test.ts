@@ -132,5 +132,16 @@ describe('the hello-world plugin, installed by the CLI against a running server'
     const res = await rawHttp(server.url, credentials).get('/plugins/hello-world/hello');
     expect(res.status).toBe(400);
     expect(res.data).toEqual({ message: 'accountId is required' });
+
+    // Through ctx.killbill (the host API, bound to the caller's tenant) and the tenant's plugin config.
+    const { kb, credentials: other } = await newTenant(server.url);
+    await kb.tenants.uploadPluginConfiguration('greeting=Bonjour', 'hello-world', 'test');
+    const { data: account } = await kb.accounts.createAccount({ name: 'Ada', currency: 'EUR' }, 'test');
+    const hello = await rawHttp(server.url, other).get('/plugins/hello-world/hello', { params: { accountId: account.accountId } });
+    expect(hello.status).toBe(200);
+    expect(hello.data).toMatchObject({ greeting: 'Bonjour, Ada!' });
+    // Another tenant's account is not reachable through the plugin.
+    const foreign = await rawHttp(server.url, credentials).get('/plugins/hello-world/hello', { params: { accountId: account.accountId } });
+    expect(foreign.status).toBe(404);
   });
 });

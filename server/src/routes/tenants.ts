@@ -1,4 +1,4 @@
-import { BillingError, PUSH_NOTIFICATION_SECRET_KEY, TenantKey, parseId } from '@billwright/core';
+import { BillingError, PLUGIN_STORAGE_PREFIX, PUSH_NOTIFICATION_SECRET_KEY, TenantKey, parseId } from '@billwright/core';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.js';
 import { jsonObject, textBody } from '../http/body.js';
@@ -65,7 +65,7 @@ const PRIVATE_KEYS = new Set([PUSH_NOTIFICATION_SECRET_KEY]);
 
 function userKey(c: Context<AppEnv>): string {
   const key = c.req.param('keyName') ?? '';
-  if (PRIVATE_KEYS.has(key)) throw new BillingError('INVALID_PARAMETER', `The key ${key} is reserved`, { key });
+  if (PRIVATE_KEYS.has(key) || key.startsWith(PLUGIN_STORAGE_PREFIX)) throw new BillingError('INVALID_PARAMETER', `The key ${key} is reserved`, { key });
   return key;
 }
 
