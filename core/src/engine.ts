@@ -24,6 +24,7 @@ import { createSubscriptionService, type SubscriptionService } from './subscript
 import { createPushNotificationService, type PushNotificationService } from './push/service.js';
 import { createHostBackend } from './plugins/backend.js';
 import { createPluginService, workerPoolFactory, type PluginService } from './plugins/service.js';
+import { createPluginNotificationService, type PluginNotificationService } from './plugins/notifications.js';
 
 /**
  * The composition root: builds every domain service once, in dependency order, and hands each only
@@ -58,6 +59,8 @@ export interface Engine {
   readonly push: PushNotificationService;
   /** Plugin packages in KB_PLUGINS_DIR, the version running per plugin on this node, node commands. */
   readonly plugins: PluginService;
+  /** The `notification` extension point: every external event of a tenant to each listening plugin, from a queue. */
+  readonly pluginEvents: PluginNotificationService;
   health(): Promise<{ database: boolean; redis: boolean }>;
   stop(): Promise<void>;
 }
@@ -106,14 +109,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   const subscriptions = createSubscriptionService({ db, clock, catalog, accounts, objects, notifications });
   outboxWaker.onCommit(() => bus.wake());
   const push = createPushNotificationService({ db, clock, logger, tenants, bus, notifications });
-  if (testClock) {
-    testClock.onChange(() => notifications.wake());
-    testClock.addPendingCheck(({ tenantRecordId }) => bus.pending(tenantRecordId));
-    testClock.addPendingCheck(({ tenantRecordId, now }) => notifications.due(tenantRecordId, now));
-    testClock.addPendingCheck(async ({ tenantRecordId }) => push.pending(tenantRecordId));
-  }
-  await bus.start();
-  notifications.start();
+  // Built before the bus and the queue start, so the plugin-event consumer and handler exist when they fire.
   const plugins = createPluginService({
     pluginsDir: config.pluginsDir,
     poolFactory: workerPoolFactory(logger),
@@ -121,6 +117,16 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     logger,
     hostBackend: createHostBackend({ accounts, tenants, logger }),
   });
+  const pluginEvents = createPluginNotificationService({ db, clock, logger, tenants, bus, notifications, plugins });
+  if (testClock) {
+    testClock.onChange(() => notifications.wake());
+    testClock.addPendingCheck(({ tenantRecordId }) => bus.pending(tenantRecordId));
+    testClock.addPendingCheck(({ tenantRecordId, now }) => notifications.due(tenantRecordId, now));
+    testClock.addPendingCheck(async ({ tenantRecordId }) => push.pending(tenantRecordId));
+    testClock.addPendingCheck(async ({ tenantRecordId }) => pluginEvents.pending(tenantRecordId));
+  }
+  await bus.start();
+  notifications.start();
   await plugins.startAll();
 
   return {
@@ -141,6 +147,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     subscriptions,
     push,
     plugins,
+    pluginEvents,
     bus,
     notifications,
     async health() {
@@ -155,6 +162,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
       await plugins.stopAll();
       await notifications.stop();
       await push.stop();
+      await pluginEvents.stop();
       await bus.stop();
       await broadcast.stop();
       redis.disconnect();

@@ -45,6 +45,12 @@ export {
   type PluginState,
   type PluginStatus,
 } from './plugins/service.js';
+export {
+  createPluginNotificationService,
+  PLUGIN_EVENT_QUEUE,
+  PLUGIN_EVENT_FAILED_QUEUE,
+  type PluginNotificationService,
+} from './plugins/notifications.js';
 export { PLUGIN_API_VERSION as PLUGIN_API_VERSION_OF_HOST } from '@billwright/plugin-api';
 export { PluginPool, type PluginCallOptions, type PluginPoolInfo, type PluginPoolOptions } from './plugins/pool.js';
 export { PluginCallError, isPluginCallError, type PluginFailureCode, type PluginOutcome } from './plugins/errors.js';

@@ -27,6 +27,18 @@ async function echoPlugin(version: string, apiVersion = `^${PLUGIN_API_VERSION_O
   return dir;
 }
 
+const AUTO_PAY_OFF = '00000000-0000-0000-0000-000000000001';
+
+/** A notification-only plugin whose onEvent always throws. */
+async function throwingListener(): Promise<string> {
+  const dir = join(work, 'throwing-listener');
+  await mkdir(dir, { recursive: true });
+  const billwright = { name: 'throwing-listener', apiVersion: `^${PLUGIN_API_VERSION_OF_HOST}`, extensionPoints: ['notification'], permissions: [] };
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'throwing-listener', version: '1.0.0', type: 'module', main: 'index.js', billwright }));
+  await writeFile(join(dir, 'index.js'), `export default { notification: { onEvent() { throw new Error('listener exploded'); } } };\n`);
+  return dir;
+}
+
 const command = (nodeCommandType: string, props: Record<string, string>): NodeCommand => ({
   nodeCommandType,
   isSystemCommandType: false,
@@ -143,5 +155,39 @@ describe('the hello-world plugin, installed by the CLI against a running server'
     // Another tenant's account is not reachable through the plugin.
     const foreign = await rawHttp(server.url, credentials).get('/plugins/hello-world/hello', { params: { accountId: account.accountId } });
     expect(foreign.status).toBe(404);
+  });
+
+  it('hears every bus event of a tenant from its queue, and only the events of that tenant', async () => {
+    const { kb, credentials } = await newTenant(server.url);
+    const { data: account } = await kb.accounts.createAccount({ name: 'Grace', currency: 'USD' }, 'test');
+    await kb.accounts.createAccountTags([AUTO_PAY_OFF], account.accountId!, 'test');
+    const seen = async (creds: typeof credentials, accountId: string) =>
+      (await rawHttp(server.url, creds).get('/plugins/hello-world/hello', { params: { accountId } })).data.eventsSeen as number;
+    // ACCOUNT_CREATION and TAG_CREATION, counted in the plugin's storage of this tenant.
+    await expect.poll(() => seen(credentials, account.accountId!), { timeout: 10_000, interval: 100 }).toBe(2);
+
+    const other = await newTenant(server.url);
+    const { data: otherAccount } = await other.kb.accounts.createAccount({ name: 'Linus', currency: 'EUR' }, 'test');
+    await expect.poll(() => seen(other.credentials, otherAccount.accountId!), { timeout: 10_000, interval: 100 }).toBe(1);
+    expect(await seen(credentials, account.accountId!)).toBe(2);
+  });
+
+  it('keeps the account API and the other plugins going when the onEvent of a plugin throws', async () => {
+    await kb.nodesInfo.triggerNodeCommand(command('INSTALL_PLUGIN', { pluginUri: await throwingListener() }), 'test');
+    await kb.nodesInfo.triggerNodeCommand(command('START_PLUGIN', { pluginName: 'throwing-listener' }), 'test');
+    const { kb: tenantKb, credentials } = await newTenant(server.url);
+    const { status, data: account } = await tenantKb.accounts.createAccount({ name: 'Barbara', currency: 'EUR' }, 'test');
+    expect(status).toBe(201);
+    expect((await tenantKb.accounts.getAccount(account.accountId!)).data.name).toBe('Barbara');
+    await expect
+      .poll(async () => (await rawHttp(server.url, credentials).get('/plugins/hello-world/hello', { params: { accountId: account.accountId } })).data.eventsSeen, { timeout: 10_000, interval: 100 })
+      .toBe(1);
+    // The failed call is rescheduled (business time), visible in admin/queues, never blocking the rest.
+    await expect
+      .poll(async () => {
+        const { data } = await rawHttp(server.url, credentials).get('/1.0/kb/admin/queues');
+        return (data.notifications as { name: string; processingState: string; payload?: unknown }[]).filter((n) => n.name === 'plugin-event' && n.processingState === 'AVAILABLE').length;
+      }, { timeout: 10_000, interval: 100 })
+      .toBe(1);
   });
 });

@@ -44,6 +44,8 @@ export interface PluginService {
   list(): Promise<PluginStatus[]>;
   /** The version running on this node, or null (no disk read: for the per-request path). */
   running(name: string): InstalledPlugin | null;
+  /** Every version running on this node (no disk read: the notification consumer asks per event). */
+  runningPlugins(): InstalledPlugin[];
   /** Runs a node command here and, unless localNodeOnly, on every other node (cluster/broadcast.ts). */
   command(command: PluginCommand, localNodeOnly: boolean): Promise<void>;
   /** Runs `fn` on the plugin's active pool; PLUGIN_UNAVAILABLE when it is not running on this node. */
@@ -125,6 +127,7 @@ export function createPluginService(deps: {
       return out;
     },
     running: (name) => registry.running(name)?.plugin ?? null,
+    runningPlugins: () => registry.list().map((r) => r.plugin),
     async command(command, localNodeOnly) {
       await apply(command);
       if (!localNodeOnly) await deps.broadcast?.publish(TOPIC, command);
