@@ -14,6 +14,7 @@ import { retryDelay } from '../push/retries.js';
 import type { TenantService } from '../tenant/service.js';
 import { TenantKey } from '../tenant/tenant.js';
 import type { PluginService } from './service.js';
+import { extAccountId, extMetaData } from '../bus/ext-fields.js';
 
 /**
  * The `notification` extension point (Kill Bill's OSGI notification plugins / ExtBusEvent listeners):
@@ -163,30 +164,21 @@ export class SerialLanes {
   }
 }
 
-/** Kill Bill's ExtBusEvent; accountId and metaData as push reads them (push/service.ts accountIdOf/metaDataOf). */
+/** Kill Bill's ExtBusEvent (bus/ext-fields.ts reads accountId and metaData, as for push notifications). */
 async function eventDto(em: EntityManager, event: BusEvent): Promise<ExtBusEventDto> {
-  const m = event.payload['metaData'];
   return {
     eventId: event.id,
     eventType: event.eventType,
     objectType: event.objectType,
     objectId: event.objectId,
-    accountId: await accountIdOf(em, event),
+    accountId: await extAccountId(em, event),
     tenantId: event.tenant.id,
-    metaData: typeof m === 'string' ? m : null,
+    metaData: extMetaData(event),
     userToken: event.userToken,
     createdDate: event.createdDate.toISOString(),
   };
 }
 
-async function accountIdOf(em: EntityManager, event: BusEvent): Promise<string | null> {
-  if ('accountId' in event.payload) return typeof event.payload['accountId'] === 'string' ? event.payload['accountId'] : null;
-  if (event.accountRecordId === null) return null;
-  const rows = (await em
-    .getConnection()
-    .execute('select id from accounts where record_id = ? and tenant_record_id = ?', [event.accountRecordId, event.tenant.recordId], 'all', em.getTransactionContext())) as { id: string }[];
-  return rows[0]?.id ?? null;
-}
 
 function readKey(payload: Record<string, unknown>): PluginEventKey {
   const plugin = payload['plugin'];

@@ -15,6 +15,7 @@ import { tenantValuesInTx } from '../tenant/values-in-tx.js';
 import { postNotification, PUSH_TIMEOUT_MS, type PushNotificationKey } from './delivery.js';
 import { DEFAULT_PUSH_RETRIES, retryDelay } from './retries.js';
 import { newSigningSecret } from './signature.js';
+import { extAccountId, extMetaData } from '../bus/ext-fields.js';
 
 /**
  * Push notifications (Kill Bill's PushNotificationListener + PushNotificationRetryService), signed.
@@ -79,7 +80,7 @@ export function createPushNotificationService(deps: PushNotificationDeps): PushN
     const values = await tenantValuesInTx(em, TenantKey.PUSH_NOTIFICATION_CB);
     // No callback, no work (Kill Bill issue #297): nothing is scheduled and no HTTP call is made.
     if (values.length === 0) return;
-    const base = { eventType: event.eventType, accountId: await accountIdOf(em, event), objectType: event.objectType, objectId: event.objectId, metaData: metaDataOf(event) };
+    const base = { eventType: event.eventType, accountId: await extAccountId(em, event), objectType: event.objectType, objectId: event.objectId, metaData: extMetaData(event) };
     for (const url of new Set(values)) {
       const key: PushNotificationKey = { ...base, url, attempt: 0 };
       scheduleNotification(em, ctx, clock, { queueName: PUSH_NOTIFICATION_QUEUE, effectiveDate: clock.now(), accountRecordId: event.accountRecordId, payload: { ...key } });
@@ -159,20 +160,7 @@ function checkCallbackUrl(url: string): void {
  * for tenant configuration events), else the id of the account the event belongs to. Read with the
  * event's own transaction; accounts are looked up by record id, which the account service has no door for.
  */
-async function accountIdOf(em: EntityManager, event: BusEvent): Promise<string | null> {
-  if ('accountId' in event.payload) return typeof event.payload['accountId'] === 'string' ? event.payload['accountId'] : null;
-  if (event.accountRecordId === null) return null;
-  const rows = (await em
-    .getConnection()
-    .execute('select id from accounts where record_id = ? and tenant_record_id = ?', [event.accountRecordId, event.tenant.recordId], 'all', em.getTransactionContext())) as { id: string }[];
-  return rows[0]?.id ?? null;
-}
 
-/** Emitters put Kill Bill's metaData, already a JSON string (or null), in `payload.metaData`. */
-function metaDataOf(event: BusEvent): string | null {
-  const m = event.payload['metaData'];
-  return typeof m === 'string' ? m : null;
-}
 
 function readKey(payload: Record<string, unknown>): PushNotificationKey {
   const text = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
