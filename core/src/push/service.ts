@@ -1,8 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
 import type { Duration } from 'luxon';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
-import { EXT_BUS_EVENT_TYPES, type BusEvent } from '../bus/event.js';
+import { EXT_BUS_EVENT_TYPES } from '../bus/event.js';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext, TenantContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
