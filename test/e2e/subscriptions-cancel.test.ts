@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscription } from 'killbill';
-import { newTenant, rawHttp } from '../support/killbill.js';
+import { tenantOnClock } from '../support/entitlement-setup.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -22,18 +22,13 @@ afterAll(async () => {
 });
 
 async function tenantWithSubscription(withAddOn = false) {
-  const t = await newTenant(server.url);
-  const http = rawHttp(server.url, t.credentials);
-  await http.post('/1.0/kb/test/clock?requestedDate=2012-04-01T10:00:00.000Z', null, by);
-  await t.kb.catalog.uploadCatalogXml(CATALOG, 'test');
-  const { data: account } = await t.kb.accounts.createAccount({ name: 'Ann', externalKey: `ann-${Math.random()}`, currency: 'USD', timeZone: 'UTC' }, 'test');
-  const sub = (planName: string) => ({ accountId: account.accountId!, planName }) as Subscription;
+  const t = await tenantOnClock(server.url, CATALOG);
+  const sub = (planName: string) => ({ accountId: t.accountId, planName }) as Subscription;
   const { data: bundle } = await t.kb.subscriptions.createSubscriptionWithAddOns(withAddOn ? [sub('sports-monthly'), sub('oilslick-monthly')] : [sub('sports-monthly')], 'test');
   const id = bundle.subscriptions!.find((s) => s.productCategory === 'BASE')!.subscriptionId!;
   const addOnId = bundle.subscriptions!.find((s) => s.productCategory === 'ADD_ON')?.subscriptionId ?? '';
-  const moveDays = async (days: number) => expect((await http.put(`/1.0/kb/test/clock?days=${days}&timeoutSec=10`, null, by)).status).toBe(200);
   const get = async (subscriptionId = id) => (await t.kb.subscriptions.getSubscription(subscriptionId)).data;
-  return { ...t, http, id, addOnId, moveDays, get };
+  return { ...t, id, addOnId, get };
 }
 
 const stops = (s: Subscription) => s.events!.filter((e) => e.eventType!.startsWith('STOP')).map((e) => `${e.eventType}@${e.effectiveDate!.slice(0, 10)}`);

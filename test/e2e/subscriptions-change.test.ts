@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscription } from 'killbill';
-import { newTenant, rawHttp } from '../support/killbill.js';
+import { tenantOnClock } from '../support/entitlement-setup.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** Change plan and undo change through the official client (killbill-semantics.md §5.2), on the change-cancel catalog. */
@@ -17,15 +17,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function tenantWithAccount() {
-  const t = await newTenant(server.url);
-  const http = rawHttp(server.url, t.credentials);
-  await http.post('/1.0/kb/test/clock?requestedDate=2012-04-01T10:00:00.000Z', null, by);
-  await t.kb.catalog.uploadCatalogXml(CATALOG, 'test');
-  const { data: account } = await t.kb.accounts.createAccount({ name: 'Ann', externalKey: `ann-${Math.random()}`, currency: 'USD', timeZone: 'UTC' }, 'test');
-  const moveDays = async (days: number) => expect((await http.put(`/1.0/kb/test/clock?days=${days}&timeoutSec=10`, null, by)).status).toBe(200);
-  return { ...t, http, accountId: account.accountId!, moveDays };
-}
+const tenantWithAccount = () => tenantOnClock(server.url, CATALOG);
 
 const sub = (accountId: string, planName: string, extra: Partial<Subscription> = {}) => ({ accountId, planName, ...extra }) as Subscription;
 const plan = (planName: string) => ({ planName }) as Subscription;

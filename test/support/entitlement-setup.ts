@@ -1,4 +1,5 @@
 import type { Subscription } from 'killbill';
+import { expect } from 'vitest';
 import { newTenant, rawHttp } from './killbill.js';
 
 /** A small catalog for the entitlement e2e tests: a 30-day trial base at $500/month, ACCOUNT-aligned. */
@@ -27,17 +28,28 @@ export const ENTITLEMENT_CATALOG = `<?xml version="1.0" encoding="UTF-8"?>
 
 export const CREATED_BY = { headers: { 'X-Killbill-CreatedBy': 'test' } };
 
-/** A tenant with the catalog, the clock at 2012-04-01T10:00Z, and one UTC account. */
-export async function tenantWithAccount(url: string) {
+/**
+ * The start of every subscription e2e test: a fresh tenant, the test clock at 2012-04-01T10:00Z (the date
+ * Kill Bill's own scenarios use), `catalogXml` uploaded, and one USD account in UTC. `moveDays` moves the
+ * clock and waits for the bus and the notification queue to drain.
+ */
+export async function tenantOnClock(url: string, catalogXml: string | null) {
   const t = await newTenant(url);
   const http = rawHttp(url, t.credentials);
   await http.post('/1.0/kb/test/clock?requestedDate=2012-04-01T10:00:00.000Z', null, CREATED_BY);
-  await t.kb.catalog.uploadCatalogXml(ENTITLEMENT_CATALOG, 'test');
+  if (catalogXml !== null) await t.kb.catalog.uploadCatalogXml(catalogXml, 'test');
   const newAccount = async (name: string) =>
     (await t.kb.accounts.createAccount({ name, externalKey: `${name}-${Math.random()}`, currency: 'USD', timeZone: 'UTC' }, 'test')).data.accountId!;
   const accountId = await newAccount('ann');
-  const subscribe = async (account = accountId, bundleExternalKey?: string) =>
-    (await t.kb.subscriptions.createSubscription({ accountId: account, planName: 'sports-monthly', ...(bundleExternalKey ? { bundleExternalKey } : {}) } as Subscription, 'test')).data;
   const moveClock = (days: number) => http.put(`/1.0/kb/test/clock?days=${days}&timeoutSec=10`, null, CREATED_BY);
-  return { ...t, http, accountId, newAccount, subscribe, moveClock };
+  const moveDays = async (days: number) => expect((await moveClock(days)).status).toBe(200);
+  return { ...t, http, accountId, newAccount, moveClock, moveDays };
+}
+
+/** A tenant with the entitlement catalog, the clock at 2012-04-01T10:00Z, and one UTC account. */
+export async function tenantWithAccount(url: string) {
+  const t = await tenantOnClock(url, ENTITLEMENT_CATALOG);
+  const subscribe = async (account = t.accountId, bundleExternalKey?: string) =>
+    (await t.kb.subscriptions.createSubscription({ accountId: account, planName: 'sports-monthly', ...(bundleExternalKey ? { bundleExternalKey } : {}) } as Subscription, 'test')).data;
+  return { ...t, subscribe };
 }
