@@ -1,0 +1,137 @@
+// @ts-check
+/**
+ * What the test gateway remembers, in the plugin's own per-tenant storage (ctx.killbill.*PluginValue):
+ * every transaction it answered, per payment, so getPaymentInfo can report them and captures, refunds
+ * and voids are checked against them as a real gateway would. Read-then-write is safe here: Kill Bill
+ * serializes the transactions of one payment (it holds the account lock around a payment call).
+ */
+import { format, units } from './amount.js';
+
+/** @typedef {import('@billwright/plugin-api').PluginContext} PluginContext */
+/** @typedef {import('@billwright/plugin-api').PaymentTransactionInfoDto} PaymentTransactionInfoDto */
+/** @typedef {import('@billwright/plugin-api').PaymentMethodPluginDto} PaymentMethodPluginDto */
+/** @typedef {import('@billwright/plugin-api').TransactionType} TransactionType */
+
+/** @param {string} paymentId */
+const paymentKey = (paymentId) => `payment:${paymentId}`;
+/** @param {string} reference */
+const referenceKey = (reference) => `reference:${reference}`;
+/** @param {string} methodId */
+const methodKey = (methodId) => `method:${methodId}`;
+/** @param {string} accountId */
+const accountMethodsKey = (accountId) => `methods:${accountId}`;
+
+/**
+ * @template T
+ * @param {PluginContext} ctx
+ * @param {string} key
+ * @param {T} fallback
+ * @returns {Promise<T>}
+ */
+async function readJson(ctx, key, fallback) {
+  const text = await ctx.killbill.getPluginValue(key);
+  return text === null ? fallback : /** @type {T} */ (JSON.parse(text));
+}
+
+/**
+ * @param {PluginContext} ctx
+ * @param {string} paymentId
+ * @returns {Promise<PaymentTransactionInfoDto[]>}
+ */
+export function transactionsOf(ctx, paymentId) {
+  return readJson(ctx, paymentKey(paymentId), /** @type {PaymentTransactionInfoDto[]} */ ([]));
+}
+
+/**
+ * @param {PluginContext} ctx
+ * @param {PaymentTransactionInfoDto} transaction
+ */
+export async function record(ctx, transaction) {
+  const all = await transactionsOf(ctx, transaction.kbPaymentId);
+  await ctx.killbill.putPluginValue(paymentKey(transaction.kbPaymentId), JSON.stringify([...all, transaction]));
+  if (transaction.firstPaymentReferenceId !== null) {
+    await ctx.killbill.putPluginValue(referenceKey(transaction.firstPaymentReferenceId), transaction.kbPaymentId);
+  }
+}
+
+/**
+ * The payment id a gateway reference (firstPaymentReferenceId) belongs to, or null.
+ * @param {PluginContext} ctx
+ * @param {string} reference
+ */
+export function paymentOfReference(ctx, reference) {
+  return ctx.killbill.getPluginValue(referenceKey(reference));
+}
+
+/**
+ * Why the gateway refuses this capture/refund/void given what it recorded, or null when it accepts it.
+ * A payment it never saw is accepted: it may predate the plugin's storage.
+ * @param {readonly PaymentTransactionInfoDto[]} recorded
+ * @param {TransactionType} type
+ * @param {string | null} amount
+ * @returns {{ code: string, message: string } | null}
+ */
+export function refusal(recorded, type, amount) {
+  if (recorded.length === 0) return null;
+  // PENDING counts as taken: a gateway reserves what it is still settling.
+  /** @param {TransactionType} t */
+  const total = (t) =>
+    recorded.filter((r) => r.transactionType === t && (r.status === 'PROCESSED' || r.status === 'PENDING')).reduce((sum, r) => sum + units(r.amount ?? '0'), 0n);
+  const voided = recorded.some((r) => r.transactionType === 'VOID' && r.status === 'PROCESSED');
+  const wanted = units(amount ?? '0');
+  if (type === 'VOID') {
+    if (voided) return { code: 'already_voided', message: 'The authorization was already voided.' };
+    if (total('CAPTURE') > 0n) return { code: 'already_captured', message: 'A captured authorization cannot be voided.' };
+    return null;
+  }
+  if (type === 'CAPTURE') {
+    if (voided) return { code: 'authorization_voided', message: 'The authorization was voided.' };
+    const left = total('AUTHORIZE') - total('CAPTURE');
+    return wanted > left ? { code: 'amount_exceeds_authorization', message: `Capture of ${amount} exceeds the ${format(left)} left to capture.` } : null;
+  }
+  if (type === 'REFUND') {
+    const left = total('PURCHASE') + total('CAPTURE') - total('REFUND');
+    return wanted > left ? { code: 'amount_exceeds_settled', message: `Refund of ${amount} exceeds the ${format(left)} left to refund.` } : null;
+  }
+  return null;
+}
+
+/**
+ * @param {PluginContext} ctx
+ * @param {string} accountId
+ * @param {PaymentMethodPluginDto} method
+ */
+export async function addMethod(ctx, accountId, method) {
+  const ids = await readJson(ctx, accountMethodsKey(accountId), /** @type {string[]} */ ([]));
+  await ctx.killbill.putPluginValue(methodKey(method.kbPaymentMethodId), JSON.stringify(method));
+  if (!ids.includes(method.kbPaymentMethodId)) await ctx.killbill.putPluginValue(accountMethodsKey(accountId), JSON.stringify([...ids, method.kbPaymentMethodId]));
+}
+
+/**
+ * Storage has no delete, so a removed method only leaves its account's list (getPaymentMethods); its detail stays readable.
+ * @param {PluginContext} ctx
+ * @param {string} accountId
+ * @param {string} methodId
+ */
+export async function deleteMethod(ctx, accountId, methodId) {
+  const ids = await readJson(ctx, accountMethodsKey(accountId), /** @type {string[]} */ ([]));
+  await ctx.killbill.putPluginValue(accountMethodsKey(accountId), JSON.stringify(ids.filter((id) => id !== methodId)));
+}
+
+/**
+ * @param {PluginContext} ctx
+ * @param {string} methodId
+ * @returns {Promise<PaymentMethodPluginDto | null>}
+ */
+export function methodOf(ctx, methodId) {
+  return readJson(ctx, methodKey(methodId), /** @type {PaymentMethodPluginDto | null} */ (null));
+}
+
+/**
+ * @param {PluginContext} ctx
+ * @param {string} accountId
+ * @returns {Promise<string[]>}
+ */
+export function methodsOf(ctx, accountId) {
+  return readJson(ctx, accountMethodsKey(accountId), /** @type {string[]} */ ([]));
+}
