@@ -20,5 +20,7 @@ try {
   process.once('SIGTERM', shutdown);
 } catch (err) {
   logger.fatal({ err }, 'could not start');
+  // pino writes asynchronously: say it on stderr too, synchronously, before the process goes.
+  process.stderr.write(`billwright could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 }

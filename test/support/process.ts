@@ -24,13 +24,14 @@ export interface ServerProcess {
 
 /** Starts `node server/dist/main.js` as `npm start` does, on a free-ish port, with the given settings. */
 export function startServerProcess(dbUrl: string, env: Record<string, string> = {}): ServerProcess {
-  const port = 30000 + Math.floor(Math.random() * 20000);
+  // Port 0: the server takes a free port and logs it ('listening', url); a port picked here could collide.
   const child = spawn(process.execPath, ['server/dist/main.js'], {
     cwd: root,
-    env: { ...process.env, KB_HTTP_PORT: String(port), KB_HTTP_HOST: '127.0.0.1', KB_DB_URL: dbUrl, KB_REDIS_URL: TEST_REDIS_URL, KB_LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, KB_HTTP_PORT: '0', KB_HTTP_HOST: '127.0.0.1', KB_DB_URL: dbUrl, KB_REDIS_URL: TEST_REDIS_URL, KB_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
+  let stderr = '';
   let buffer = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
@@ -45,16 +46,25 @@ export function startServerProcess(dbUrl: string, env: Record<string, string> = 
       }
     }
   });
-  child.stderr!.resume();
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let base = '';
   return {
     child,
     lines,
-    base: `http://127.0.0.1:${port}`,
+    get base() {
+      return base;
+    },
     async ready() {
       for (let i = 0; i < 300; i++) {
-        if (lines.some((l) => l['msg'] === 'listening')) return;
-        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${JSON.stringify(lines.slice(-5))}`);
+        const listening = lines.find((l) => l['msg'] === 'listening');
+        if (listening) {
+          base = String(listening['url']);
+          return;
+        }
+        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${JSON.stringify(lines.slice(-5))} ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error('server did not start');
