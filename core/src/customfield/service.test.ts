@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, testCallContext } from '../../../test/support/engine.js';
+import { madeUpObjects } from '../../../test/support/objects.js';
 import { AuditLogEntity } from '../audit/model.js';
 import { systemClock } from '../clock/clock.js';
-import type { TenantContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
-import { ObjectRegistry } from '../object/registry.js';
 import type { Database } from '../persistence/database.js';
 import { readEm } from '../persistence/scope.js';
 import type { CustomFieldId } from '../values/ids.js';
@@ -15,23 +14,10 @@ import { createCustomFieldService, type CustomFieldService } from './service.js'
 let db: Database & { drop(): Promise<void> };
 let fields: CustomFieldService;
 
-const known = new Map<string, { tenant: number; objectType: ObjectType; accountRecordId: number }>();
-function object(tenant: number, objectType: ObjectType, accountRecordId: number): string {
-  const id = randomUUID();
-  known.set(id, { tenant, objectType, accountRecordId });
-  return id;
-}
+const { registry: objects, object } = madeUpObjects(['ACCOUNT', 'PAYMENT']);
 
 beforeAll(async () => {
   db = await openTestDatabase(import.meta.filename);
-  const objects = new ObjectRegistry();
-  for (const type of ['ACCOUNT', 'PAYMENT'] as const) {
-    objects.register(type, async (ctx: TenantContext, objectId: string) => {
-      const o = known.get(objectId);
-      if (!o || o.tenant !== ctx.tenant.recordId || o.objectType !== type) throw new BillingError('NOT_FOUND', `No ${type} ${objectId}`);
-      return { objectType: type, objectId, accountRecordId: o.accountRecordId };
-    });
-  }
   fields = createCustomFieldService({ db, clock: systemClock, objects });
 });
 afterAll(async () => {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, testCallContext } from '../../../test/support/engine.js';
+import { madeUpObjects } from '../../../test/support/objects.js';
 import { AuditLogEntity } from '../audit/model.js';
 import { systemClock } from '../clock/clock.js';
-import type { TenantContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
-import { ObjectRegistry } from '../object/registry.js';
 import type { Database } from '../persistence/database.js';
 import { readEm } from '../persistence/scope.js';
 import type { TagDefinitionId } from '../values/ids.js';
@@ -19,23 +18,10 @@ let definitions: TagDefinitionService;
 let tags: TagService;
 
 /** Made-up objects: each belongs to one tenant and one account record id. */
-const known = new Map<string, { tenant: number; objectType: ObjectType; accountRecordId: number }>();
-function object(tenant: number, objectType: ObjectType, accountRecordId: number): string {
-  const id = randomUUID();
-  known.set(id, { tenant, objectType, accountRecordId });
-  return id;
-}
+const { registry: objects, object } = madeUpObjects(['ACCOUNT', 'INVOICE']);
 
 beforeAll(async () => {
   db = await openTestDatabase(import.meta.filename);
-  const objects = new ObjectRegistry();
-  for (const type of ['ACCOUNT', 'INVOICE'] as const) {
-    objects.register(type, async (ctx: TenantContext, objectId: string) => {
-      const o = known.get(objectId);
-      if (!o || o.tenant !== ctx.tenant.recordId || o.objectType !== type) throw new BillingError('NOT_FOUND', `No ${type} ${objectId}`);
-      return { objectType: type, objectId, accountRecordId: o.accountRecordId };
-    });
-  }
   definitions = createTagDefinitionService({ db, clock: systemClock });
   tags = createTagService({ db, clock: systemClock, objects });
 });
