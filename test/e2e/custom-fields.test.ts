@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newTenant, rawHttp, type TenantCredentials } from '../support/killbill.js';
+import { newTenant, rawHttp, type TenantCredentials, newAccount, writingHttp } from '../support/killbill.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -12,23 +12,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-type Kb = Awaited<ReturnType<typeof newTenant>>['kb'];
 
-async function newAccount(kb: Kb): Promise<string> {
-  const { data } = await kb.accounts.createAccount({ name: 'Fielded', externalKey: `ext-${randomUUID()}`, currency: 'USD' }, 'test');
-  return data.accountId!;
-}
 
-const write = (creds: TenantCredentials) => {
-  const http = rawHttp(server.url, creds);
-  http.defaults.headers.common['X-Killbill-CreatedBy'] = 'test';
-  return http;
-};
+const write = (creds: TenantCredentials) => writingHttp(server.url, creds);
 
 describe('account custom fields', () => {
   it('adds fields with 201, the client following the Location, and audits them with reason and comment', async () => {
     const { kb } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Fielded');
     const res = await kb.accounts.createAccountCustomFields([{ name: 'MyName', value: 'InitialValue' }, { name: 'other', value: 'x' }], accountId, 'alice', 'support ticket', 'asked by phone');
     expect(res.status).toBe(201);
     expect(res.headers['location']).toBe(`${server.url}/1.0/kb/accounts/${accountId}/customFields`);
@@ -46,7 +37,7 @@ describe('account custom fields', () => {
 
   it('modifies a value with 204 and deletes fields with 204, as Kill Bill TestCustomField', async () => {
     const { kb, credentials } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Fielded');
     await kb.accounts.createAccountCustomFields([{ name: 'MyName', value: 'InitialValue' }], accountId, 'test');
     let all = (await kb.accounts.getAccountCustomFields(accountId)).data;
     const id = all[0]!.customFieldId!;
@@ -69,7 +60,7 @@ describe('account custom fields', () => {
 
   it('deletes every field of the account when no id is given, and ignores ids it does not have', async () => {
     const { kb } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Fielded');
     await kb.accounts.createAccountCustomFields([{ name: 'a', value: '1' }, { name: 'b', value: '2' }], accountId, 'test');
     await kb.accounts.deleteAccountCustomFields(accountId, 'test', [randomUUID()]);
     expect((await kb.accounts.getAccountCustomFields(accountId)).data).toHaveLength(2);
@@ -80,7 +71,7 @@ describe('account custom fields', () => {
   it('answers 409 for a field the account already has and 400 for bad fields', async () => {
     const { kb, credentials } = await newTenant(server.url);
     const http = write(credentials);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Fielded');
     const path = `/1.0/kb/accounts/${accountId}/customFields`;
     await kb.accounts.createAccountCustomFields([{ name: 'k', value: 'v' }], accountId, 'test');
     const dup = await http.post(path, [{ name: 'k', value: 'v' }]);
@@ -96,7 +87,7 @@ describe('account custom fields', () => {
     const unknown = await http.put(path, [{ customFieldId: randomUUID(), value: 'w' }]);
     expect(unknown.status).toBe(404);
     expect(unknown.data.code).toBe(9001);
-    const otherAccount = await newAccount(kb);
+    const otherAccount = await newAccount(kb, 'Fielded');
     expect((await http.put(`/1.0/kb/accounts/${otherAccount}/customFields`, [{ customFieldId: field!.customFieldId, value: 'w' }])).data.code).toBe(9002);
     expect((await http.get(`/1.0/kb/accounts/${randomUUID()}/customFields`)).status).toBe(404);
     expect((await http.get(`/1.0/kb/customFields/${randomUUID()}/auditLogsWithHistory`)).status).toBe(404);
@@ -104,9 +95,9 @@ describe('account custom fields', () => {
 
   it('lists all the custom fields of an account, by object type', async () => {
     const { kb } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Fielded');
     await kb.accounts.createAccountCustomFields([{ name: 'a', value: '1' }, { name: 'b', value: '2' }], accountId, 'test');
-    await kb.accounts.createAccountCustomFields([{ name: 'elsewhere', value: '3' }], await newAccount(kb), 'test');
+    await kb.accounts.createAccountCustomFields([{ name: 'elsewhere', value: '3' }], await newAccount(kb, 'Fielded'), 'test');
     expect((await kb.accounts.getAllCustomFields(accountId)).data.map((f) => f.name)).toEqual(['a', 'b']);
     expect((await kb.accounts.getAllCustomFields(accountId, 'ACCOUNT', 'FULL')).data[0]!.auditLogs).toHaveLength(1);
     expect((await kb.accounts.getAllCustomFields(accountId, 'PAYMENT')).data).toEqual([]);
@@ -116,7 +107,7 @@ describe('account custom fields', () => {
 describe('custom fields of the whole tenant', () => {
   it('pages and searches as Kill Bill TestCustomField.testCustomFieldsPagination', async () => {
     const { kb } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Fielded');
     const input = Array.from({ length: 5 }, () => ({ name: randomUUID().slice(0, 5), value: randomUUID().slice(0, 5) }));
     await kb.accounts.createAccountCustomFields(input, accountId, 'test');
     const all = (await kb.accounts.getAccountCustomFields(accountId)).data;

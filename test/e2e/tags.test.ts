@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TagDefinitionApplicableObjectTypesEnum as ObjectTypeEnum } from 'killbill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newTenant, rawHttp, type TenantCredentials } from '../support/killbill.js';
+import { newTenant, rawHttp, type TenantCredentials, newAccount, writingHttp } from '../support/killbill.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -13,7 +13,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-type Kb = Awaited<ReturnType<typeof newTenant>>['kb'];
 const AUTO_PAY_OFF = '00000000-0000-0000-0000-000000000001';
 const AUTO_INVOICING_OFF = '00000000-0000-0000-0000-000000000002';
 const WRITTEN_OFF = '00000000-0000-0000-0000-000000000004';
@@ -23,16 +22,8 @@ const PARTNER = '00000000-0000-0000-0000-000000000007';
 /** The client types applicableObjectTypes as a Set (the spec says uniqueItems), which JSON.stringify sends as {}: pass an array. */
 const types = (...t: ObjectTypeEnum[]) => t as unknown as Set<ObjectTypeEnum>;
 
-async function newAccount(kb: Kb): Promise<string> {
-  const { data } = await kb.accounts.createAccount({ name: 'Tagged', externalKey: `ext-${randomUUID()}`, currency: 'USD' }, 'test');
-  return data.accountId!;
-}
 
-const write = (creds: TenantCredentials) => {
-  const http = rawHttp(server.url, creds);
-  http.defaults.headers.common['X-Killbill-CreatedBy'] = 'test';
-  return http;
-};
+const write = (creds: TenantCredentials) => writingHttp(server.url, creds);
 
 describe('tag definitions', () => {
   it('lists Kill Bill control tags with their fixed ids beside the tenant own definitions', async () => {
@@ -106,7 +97,7 @@ describe('tag definitions', () => {
   it('refuses to delete a definition while an object carries it', async () => {
     const { kb, credentials } = await newTenant(server.url);
     const def = (await kb.tagDefinitions.createTagDefinition({ name: 'busy', description: 'd', applicableObjectTypes: types('ACCOUNT') }, 'test')).data;
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Tagged');
     await kb.accounts.createAccountTags([def.id!], accountId, 'test');
     const res = await write(credentials).delete(`/1.0/kb/tagDefinitions/${def.id}`);
     expect(res.status).toBe(400);
@@ -119,7 +110,7 @@ describe('tag definitions', () => {
 describe('account tags', () => {
   it('adds tags with 201, the client following the Location, and adding one again changes nothing', async () => {
     const { kb, credentials } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Tagged');
     const vip = (await kb.tagDefinitions.createTagDefinition({ name: 'vip', description: 'd', applicableObjectTypes: types('ACCOUNT') }, 'test')).data;
     const res = await kb.accounts.createAccountTags([AUTO_INVOICING_OFF, vip.id!], accountId, 'test');
     expect(res.status).toBe(201);
@@ -141,7 +132,7 @@ describe('account tags', () => {
 
   it('removes tags with 204, keeps them for includedDeleted, and shows their audit at every level', async () => {
     const { kb } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Tagged');
     await kb.accounts.createAccountTags([TEST, PARTNER], accountId, 'alice', 'support ticket', 'asked by phone');
     expect((await kb.accounts.deleteAccountTags(accountId, 'bob', [TEST], 'cleanup', 'no longer a test')).status).toBe(204);
     expect((await kb.accounts.getAccountTags(accountId)).data.map((t) => t.tagDefinitionName)).toEqual(['PARTNER']);
@@ -162,7 +153,7 @@ describe('account tags', () => {
   it('answers 400 for a definition that is unknown or not for accounts, 404 for a tag the account has not', async () => {
     const { kb, credentials } = await newTenant(server.url);
     const http = write(credentials);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Tagged');
     const invoiceOnly = (await kb.tagDefinitions.createTagDefinition({ name: 'invoices', description: 'd', applicableObjectTypes: types('INVOICE') }, 'test')).data;
     const post = (body: unknown) => http.post(`/1.0/kb/accounts/${accountId}/tags`, body);
     expect((await post([WRITTEN_OFF])).status).toBe(400);
@@ -183,7 +174,7 @@ describe('account tags', () => {
 
   it('keeps AUTO_PAY_OFF on an account that has no default payment method, as Kill Bill', async () => {
     const { kb, credentials } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Tagged');
     await kb.accounts.createAccountTags([AUTO_PAY_OFF], accountId, 'test');
     const res = await write(credentials).delete(`/1.0/kb/accounts/${accountId}/tags`, { params: { tagDef: AUTO_PAY_OFF } });
     expect(res.status).toBe(400);
@@ -193,8 +184,8 @@ describe('account tags', () => {
 
   it('lists all the tags of an account, by object type and with deleted ones on request', async () => {
     const { kb } = await newTenant(server.url);
-    const accountId = await newAccount(kb);
-    const otherAccount = await newAccount(kb);
+    const accountId = await newAccount(kb, 'Tagged');
+    const otherAccount = await newAccount(kb, 'Tagged');
     await kb.accounts.createAccountTags([TEST, PARTNER], accountId, 'test');
     await kb.accounts.createAccountTags([TEST], otherAccount, 'test');
     await kb.accounts.deleteAccountTags(accountId, 'test', [TEST]);
@@ -208,7 +199,7 @@ describe('account tags', () => {
 describe('tags of the whole tenant', () => {
   it('pages with Kill Bill pagination headers and searches by definition name and object type', async () => {
     const { kb } = await newTenant(server.url);
-    const accounts = [await newAccount(kb), await newAccount(kb), await newAccount(kb)];
+    const accounts = [await newAccount(kb, 'Tagged'), await newAccount(kb, 'Tagged'), await newAccount(kb, 'Tagged')];
     for (const a of accounts) await kb.accounts.createAccountTags([PARTNER], a, 'test');
     const first = await kb.tags.getTags(0, 2);
     expect(first.data.map((t) => t.objectId)).toEqual(accounts.slice(0, 2));

@@ -69,3 +69,18 @@ export function rawHttp(basePath: string, tenant?: TenantCredentials, user = { u
     validateStatus: () => true,
   });
 }
+
+export type Kb = ReturnType<typeof killbill>;
+
+/** An account of the client's tenant, named `name`, with a fresh external key; its id. */
+export async function newAccount(kb: Kb, name = 'Customer'): Promise<string> {
+  const { data } = await kb.accounts.createAccount({ name, externalKey: `ext-${randomUUID()}`, currency: 'USD' }, 'test');
+  return data.accountId!;
+}
+
+/** rawHttp that sends X-Killbill-CreatedBy on every request, for raw writes. */
+export function writingHttp(basePath: string, tenant: TenantCredentials) {
+  const http = rawHttp(basePath, tenant);
+  http.defaults.headers.common['X-Killbill-CreatedBy'] = 'test';
+  return http;
+}
