@@ -9,6 +9,7 @@ import { RoleEntity, UserEntity } from './security/model.js';
 import { TagDefinitionEntity, TagEntity } from './tag/model.js';
 import { TenantEntity, TenantKvEntity } from './tenant/model.js';
 import { subscriptionEntities } from './subscription/model.js';
+import { invoiceEntities } from './invoice/model.js';
 
 /** Every table Billwright owns. Migrations are generated from this list (server/src/cli/create-migration.ts). */
 export const entities = [
@@ -29,4 +30,5 @@ export const entities = [
   NotificationEntity,
   NotificationHistoryEntity,
   ...subscriptionEntities,
+  ...invoiceEntities,
 ];

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201084226_initial extends Migration {
+export class Migration20261201101523_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
@@ -39,6 +39,30 @@ export class Migration20261201084226_initial extends Migration {
     this.addSql(`alter table \`custom_fields\` add unique \`custom_fields_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`custom_fields\` add index \`custom_fields_tenant_record_id_object_id_index\`(\`tenant_record_id\`, \`object_id\`);`);
     this.addSql(`alter table \`custom_fields\` add index \`custom_fields_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+
+    this.addSql(`create table \`invoices\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`account_id\` varchar(36) not null, \`invoice_date\` varchar(10) not null, \`target_date\` varchar(10) null, \`currency\` varchar(3) not null, \`status\` varchar(15) not null, \`migrated\` tinyint(1) not null, \`parent_invoice\` tinyint(1) not null, \`grp_version\` int not null default 0) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`invoices\` add unique \`invoices_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`invoices\` add index \`invoices_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+    this.addSql(`alter table \`invoices\` add index \`invoices_tenant_record_id_record_id_index\`(\`tenant_record_id\`, \`record_id\`);`);
+
+    this.addSql(`create table \`invoice_items\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`account_id\` varchar(36) not null, \`invoice_id\` varchar(36) not null, \`type\` varchar(24) not null, \`child_account_id\` varchar(36) null, \`bundle_id\` varchar(36) null, \`subscription_id\` varchar(36) null, \`description\` varchar(255) null, \`product_name\` varchar(255) null, \`plan_name\` varchar(255) null, \`phase_name\` varchar(255) null, \`usage_name\` varchar(255) null, \`catalog_effective_date\` datetime(3) null, \`start_date\` varchar(10) null, \`end_date\` varchar(10) null, \`amount\` numeric(15,9) not null, \`rate\` numeric(15,9) null, \`currency\` varchar(3) not null, \`linked_item_id\` varchar(36) null, \`quantity\` numeric(15,9) null, \`item_details\` text null, \`explanation\` text null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`invoice_items\` add unique \`invoice_items_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`invoice_items\` add index \`invoice_items_invoice_id_index\`(\`invoice_id\`);`);
+    this.addSql(`alter table \`invoice_items\` add index \`invoice_items_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+    this.addSql(`alter table \`invoice_items\` add index \`invoice_items_tenant_record_id_subscription_id_index\`(\`tenant_record_id\`, \`subscription_id\`);`);
+    this.addSql(`alter table \`invoice_items\` add index \`invoice_items_tenant_record_id_linked_item_id_index\`(\`tenant_record_id\`, \`linked_item_id\`);`);
+
+    this.addSql(`create table \`invoice_parent_children\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`parent_invoice_id\` varchar(36) not null, \`child_invoice_id\` varchar(36) not null, \`child_account_id\` varchar(36) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`invoice_parent_children\` add unique \`invoice_parent_children_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`invoice_parent_children\` add index \`invoice_parent_children_parent_invoice_id_index\`(\`parent_invoice_id\`);`);
+    this.addSql(`alter table \`invoice_parent_children\` add index \`invoice_parent_children_child_invoice_id_index\`(\`child_invoice_id\`);`);
+    this.addSql(`alter table \`invoice_parent_children\` add index \`invoice_parent_children_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+
+    this.addSql(`create table \`invoice_payments\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`type\` varchar(24) not null, \`invoice_id\` varchar(36) not null, \`payment_id\` varchar(36) null, \`payment_date\` datetime(3) not null, \`amount\` numeric(15,9) not null, \`currency\` varchar(3) not null, \`processed_currency\` varchar(3) not null, \`payment_cookie_id\` varchar(255) null, \`linked_invoice_payment_id\` varchar(36) null, \`success\` tinyint(1) not null, \`status\` varchar(50) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`invoice_payments\` add unique \`invoice_payments_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`invoice_payments\` add index \`invoice_payments_invoice_id_index\`(\`invoice_id\`);`);
+    this.addSql(`alter table \`invoice_payments\` add index \`invoice_payments_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+    this.addSql(`alter table \`invoice_payments\` add index \`invoice_payments_tenant_record_id_payment_id_index\`(\`tenant_record_id\`, \`payment_id\`);`);
 
     this.addSql(`create table \`notifications\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`queue_name\` varchar(64) not null, \`effective_date\` datetime(3) not null, \`payload\` json not null, \`user_token\` varchar(64) null, \`created_date\` datetime(3) not null, \`attempts\` int not null, \`last_error\` varchar(1024) null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`notifications\` add unique \`notifications_id_unique\`(\`id\`);`);
@@ -113,6 +137,14 @@ export class Migration20261201084226_initial extends Migration {
     this.addSql(`drop table if exists \`catalog_versions\`;`);
 
     this.addSql(`drop table if exists \`custom_fields\`;`);
+
+    this.addSql(`drop table if exists \`invoices\`;`);
+
+    this.addSql(`drop table if exists \`invoice_items\`;`);
+
+    this.addSql(`drop table if exists \`invoice_parent_children\`;`);
+
+    this.addSql(`drop table if exists \`invoice_payments\`;`);
 
     this.addSql(`drop table if exists \`notifications\`;`);
 
