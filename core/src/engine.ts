@@ -23,8 +23,12 @@ import { createCatalogService, type CatalogService } from './catalog/service.js'
 import { createSubscriptionService, type SubscriptionService } from './subscription/service.js';
 import { createPushNotificationService, type PushNotificationService } from './push/service.js';
 import { createHostBackend } from './plugins/backend.js';
-import { createPluginService, workerPoolFactory, type PluginService } from './plugins/service.js';
+import { createPluginService, pluginVersionPinKey, workerPoolFactory, type PluginService } from './plugins/service.js';
 import { createPluginNotificationService, type PluginNotificationService } from './plugins/notifications.js';
+import { createInvoiceService } from './invoice/service.js';
+import type { InvoiceService } from './invoice/invoice-service.js';
+import { createInvoicePluginHook } from './plugins/invoice-plugins.js';
+import { createInvoiceHtmlRenderer, type InvoiceHtmlRenderer } from './invoice/html/render.js';
 
 /**
  * The composition root: builds every domain service once, in dependency order, and hands each only
@@ -55,12 +59,16 @@ export interface Engine {
   readonly catalog: CatalogService;
   /** Bundles, subscriptions and their events; billing events for invoicing. */
   readonly subscriptions: SubscriptionService;
+  /** Invoices: runs (bus, next-billing queue, API, dry run), reads, balances and credit, explicit writes. */
+  readonly invoices: InvoiceService;
   /** Push notifications: per-tenant callbacks, signed POSTs of every external event, Kill Bill's retries. */
   readonly push: PushNotificationService;
   /** Plugin packages in KB_PLUGINS_DIR, the version running per plugin on this node, node commands. */
   readonly plugins: PluginService;
   /** The `notification` extension point: every external event of a tenant to each listening plugin, from a queue. */
   readonly pluginEvents: PluginNotificationService;
+  /** Invoices as HTML with the tenant's template and translations (GET /1.0/kb/invoices/{id}/html). */
+  readonly invoiceHtml: InvoiceHtmlRenderer;
   health(): Promise<{ database: boolean; redis: boolean }>;
   stop(): Promise<void>;
 }
@@ -116,8 +124,16 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     broadcast,
     logger,
     hostBackend: createHostBackend({ accounts, tenants, logger }),
+    npmRegistry: config.pluginsNpmRegistry,
+    // The last value wins: userKeyValue POST appends, so a re-pin without a DELETE still takes effect.
+    pinnedVersion: async (ctx, name) => (await tenants.getValues(ctx, pluginVersionPinKey(name))).values.at(-1)?.trim() || null,
   });
   const pluginEvents = createPluginNotificationService({ db, clock, logger, tenants, bus, notifications, plugins });
+  const invoices = createInvoiceService(
+    // The `invoice` extension point: every invoice plugin (KB_INVOICE_PLUGINS order) before an invoice is written.
+    { db, clock, logger, accounts, subscriptions, catalog, tags, tenants, objects, notifications, plugins: createInvoicePluginHook({ plugins, tenants, logger, order: config.invoicePlugins }) },
+    { bus },
+  );
   if (testClock) {
     testClock.onChange(() => notifications.wake());
     testClock.addPendingCheck(({ tenantRecordId }) => bus.pending(tenantRecordId));
@@ -145,9 +161,11 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     accounts,
     catalog,
     subscriptions,
+    invoices,
     push,
     plugins,
     pluginEvents,
+    invoiceHtml: createInvoiceHtmlRenderer({ tenants, accounts, tags, catalog }),
     bus,
     notifications,
     async health() {

@@ -19,6 +19,20 @@ export * from './customfield/index.js';
 export * from './account/index.js';
 export * from './security/index.js';
 export * from './catalog/translation.js';
+export * from './invoice/html/index.js';
+// The invoice domain's values and service contract (server/ renders and calls only these).
+export { INVOICE_ITEM_TYPES, ADJUSTABLE_ITEM_TYPES } from './invoice/invoice.js';
+export type { Invoice, InvoiceItem, InvoiceItemType, InvoiceStatus, ItemExplanation, AccountBalance, InvoicePaymentRecord } from './invoice/invoice.js';
+export type { InvoiceService, NewItemRequest, ItemAdjustmentRequest, DryRunRequest, AccountInvoicesFilter, InvoicePage, PageRequest as InvoicePageRequest } from './invoice/invoice-service.js';
+// The invoice engine side: runs, storage, balances, credit (for the explicit writes and other domains).
+export { createInvoiceService, invoiceNotFound, invoiceItemNotFound, type InvoiceServiceOptions } from './invoice/service.js';
+export type { InvoiceDeps } from './invoice/deps.js';
+export { invoiceAmounts, accountBalanceOf, accountCbaOf, isCreditInvoice, type InvoiceAmounts } from './invoice/balance.js';
+export { cbaForInvoice, useExistingCredit, type CreditUse } from './invoice/cba.js';
+export { roundMoney, sumMoney } from './invoice/money.js';
+export { loadAccountInvoices, loadInvoice, loadInvoiceRow, insertInvoice, insertItems, setInvoiceStatus, toInvoice, toItem, type NewItem, type NewInvoice } from './invoice/store.js';
+export { NEXT_BILLING_QUEUE } from './invoice/next-billing.js';
+export { INVOICE_TRIGGER_EVENTS } from './invoice/triggers.js';
 export * from './catalog/simple-plan.js';
 export * from './catalog/index.js';
 export * from './subscription/index.js';
@@ -32,12 +46,15 @@ export { queueEntries, type QueueEntry, type QueueEntriesQuery, type ProcessingS
 export { readEm, writeTx } from './persistence/scope.js';
 export * from './push/index.js';
 export { parseManifest, type PluginManifest, type PluginPermission } from './plugins/manifest.js';
-export { PluginStore, type InstalledPlugin, type PluginSelection } from './plugins/store.js';
-export { PluginRegistry, type PluginPoolFactory, type PluginPoolLike, type RunningPlugin } from './plugins/registry.js';
+export { PluginStore, type InstalledPlugin, type PluginSelection, type PluginStoreOptions } from './plugins/store.js';
+export { isNpmPackageSpec } from './plugins/npm-pack.js';
+export { PluginRegistry, type PluginPoolFactory, type PluginPoolLike, type PluginRegistryOptions, type RegistryPool, type RunningPlugin } from './plugins/registry.js';
 export {
   createPluginService,
   workerPoolFactory,
   PLUGIN_NODE_COMMANDS,
+  pluginVersionPinKey,
+  type PluginHealth,
   type CallablePool,
   type PluginCommand,
   type PluginNodeCommand,
@@ -55,5 +72,7 @@ export { PLUGIN_API_VERSION as PLUGIN_API_VERSION_OF_HOST } from '@billwright/pl
 export { PluginPool, type PluginCallOptions, type PluginPoolInfo, type PluginPoolOptions } from './plugins/pool.js';
 export { PluginCallError, isPluginCallError, type PluginFailureCode, type PluginOutcome } from './plugins/errors.js';
 export { createHostApi, serveHostPort, type HostApiBinding, type HostBackend } from './plugins/host-api.js';
+export { createInvoicePluginHook, INVOICE_PLUGIN_DEADLINE_MS, type InvoicePluginDeps } from './plugins/invoice-plugins.js';
+export { NO_INVOICE_PLUGINS, type AdditionalItem, type InvoicePluginHook, type InvoiceRunContext, type PluginItems } from './invoice/plugin-hook.js';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitSnapshot, type CircuitState } from './plugins/circuit-breaker.js';
 export { createHostBackend, PLUGIN_STORAGE_PREFIX } from './plugins/backend.js';

@@ -100,7 +100,10 @@ export interface PaymentHandlers {
 
 export interface InvoiceHandlers {
   /** Taxes, discounts, adjustments to add to an invoice being generated; an array or Kill Bill's AdditionalItemsResult. */
-  readonly getAdditionalInvoiceItems?: Handler<{ readonly invoice: InvoiceDto; readonly isDryRun: boolean } & WithProperties, readonly InvoiceItemDto[] | AdditionalItemsResultDto>;
+  readonly getAdditionalInvoiceItems?: Handler<
+    { readonly invoice: InvoiceDto; readonly isDryRun: boolean; readonly invoiceContext: InvoiceContextDto } & WithProperties,
+    readonly InvoiceItemDto[] | AdditionalItemsResultDto
+  >;
   readonly priorCall?: Handler<{ readonly invoiceContext: InvoiceContextDto } & WithProperties, InvoiceHookResultDto | void>;
   readonly onSuccessCall?: Handler<{ readonly invoiceContext: InvoiceContextDto } & WithProperties, void>;
   readonly onFailureCall?: Handler<{ readonly invoiceContext: InvoiceContextDto } & WithProperties, InvoiceHookResultDto | void>;

@@ -55,6 +55,12 @@ describe('dispatchPluginCall', () => {
     const plugin = definePlugin({ invoice: { getAdditionalInvoiceItems: () => [item as never] } });
     expect(await run(plugin, '$getAdditionalInvoiceItems', {} as InvoiceDto, false, [])).toEqual({ kind: 'ok', value: { additionalItems: [item] } });
     expect(await run(plugin, '$invoicePriorCall', {}, [])).toEqual({ kind: 'ok', value: {} });
+    // Kill Bill's 4-argument form: the InvoiceContext reaches the handler; a host that sends none gets an empty one.
+    const contexts: unknown[] = [];
+    const reading = definePlugin({ invoice: { getAdditionalInvoiceItems: ({ invoiceContext }) => (contexts.push(invoiceContext.existingInvoices.length), []) } });
+    await run(reading, '$getAdditionalInvoiceItems', { targetDate: null } as InvoiceDto, false, [], { existingInvoices: [{}, {}] });
+    await run(reading, '$getAdditionalInvoiceItems', { targetDate: null } as InvoiceDto, false, []);
+    expect(contexts).toEqual([2, 0]);
     expect(await run(plugin, '$controlOnFailureCall', {}, [])).toEqual({ kind: 'ok', value: {} });
   });
 

@@ -86,8 +86,10 @@ const IMPLS: { readonly [M in PluginMethod]: Impl<M> } = {
     return { status: r.status, body: r.body ?? null };
   },
 
-  $getAdditionalInvoiceItems: async (def, ctx, invoice, isDryRun, properties) => {
-    const r = await need(def.invoice?.getAdditionalInvoiceItems, 'invoice', 'getAdditionalInvoiceItems')({ invoice, isDryRun, properties }, ctx);
+  $getAdditionalInvoiceItems: async (def, ctx, invoice, isDryRun, properties, invoiceContext) => {
+    // A host that sends no context (older callers, hand-written tests) still gives the plugin one to read.
+    const context = invoiceContext ?? { targetDate: invoice.targetDate, invoice, existingInvoices: [], isDryRun, isRescheduled: false };
+    const r = await need(def.invoice?.getAdditionalInvoiceItems, 'invoice', 'getAdditionalInvoiceItems')({ invoice, isDryRun, properties, invoiceContext: context }, ctx);
     return Array.isArray(r) ? { additionalItems: r } : (r as Exclude<typeof r, readonly unknown[]>);
   },
   // Kill Bill calls the invoice hooks of every invoice plugin; one that has none lets the run go on.

@@ -139,6 +139,8 @@ export interface InvoiceItemDto {
   readonly subscriptionId: string | null;
   /** Kill Bill's InvoiceItemType: TAX, EXTERNAL_CHARGE, ITEM_ADJ, RECURRING, FIXED, USAGE, ... */
   readonly itemType: string;
+  /** The catalog product of a RECURRING/FIXED/USAGE item (Kill Bill's getProductName); absent on items plugins return. */
+  readonly productName?: string | null;
   readonly planName: string | null;
   readonly phaseName: string | null;
   readonly usageName: string | null;
@@ -289,7 +291,8 @@ export interface PaymentPluginShape {
 
 /** Kill Bill's InvoicePluginApi; the hooks are prefixed so one plugin can also be a payment control. */
 export interface InvoicePluginShape {
-  $getAdditionalInvoiceItems(ctx: CallContextDto, invoice: InvoiceDto, isDryRun: boolean, properties: readonly PluginProperty[]): Promise<AdditionalItemsResultDto>;
+  /** Kill Bill's 4-argument form: `invoiceContext.existingInvoices` lets a plugin see what earlier runs added (taxes already charged). */
+  $getAdditionalInvoiceItems(ctx: CallContextDto, invoice: InvoiceDto, isDryRun: boolean, properties: readonly PluginProperty[], invoiceContext: InvoiceContextDto): Promise<AdditionalItemsResultDto>;
   $invoicePriorCall(ctx: CallContextDto, invoiceContext: InvoiceContextDto, properties: readonly PluginProperty[]): Promise<InvoiceHookResultDto>;
   $invoiceOnSuccessCall(ctx: CallContextDto, invoiceContext: InvoiceContextDto, properties: readonly PluginProperty[]): Promise<void>;
   $invoiceOnFailureCall(ctx: CallContextDto, invoiceContext: InvoiceContextDto, properties: readonly PluginProperty[]): Promise<InvoiceHookResultDto>;

@@ -16,6 +16,9 @@ import {
   type HostMethod,
   type HostShape,
   type HttpResponseDto,
+  type AdditionalItemsResultDto,
+  type InvoiceDto,
+  type PluginProperty,
   type PaymentRequestDto,
   type PaymentTransactionInfoDto,
   type PluginMethod,
@@ -174,6 +177,15 @@ export function createTestHost(options: TestHostOptions) {
       })) as HttpResponseDto;
       const text = response.body ?? null;
       return { ...response, body: text, json: <T>() => JSON.parse(text ?? 'null') as T };
+    },
+    /** Kill Bill's getAdditionalInvoiceItems: the proposed invoice, with the account's other invoices as its context. */
+    additionalInvoiceItems(
+      invoice: InvoiceDto,
+      options: { existingInvoices?: readonly InvoiceDto[]; isDryRun?: boolean; isRescheduled?: boolean; properties?: readonly PluginProperty[] } = {},
+    ): Promise<AdditionalItemsResultDto> {
+      const isDryRun = options.isDryRun ?? false;
+      const invoiceContext = { targetDate: invoice.targetDate, invoice, existingInvoices: options.existingInvoices ?? [], isDryRun, isRescheduled: options.isRescheduled ?? false };
+      return call('$getAdditionalInvoiceItems', invoice, isDryRun, options.properties ?? [], invoiceContext) as Promise<AdditionalItemsResultDto>;
     },
     healthcheck: () => call('$healthcheck') as Promise<HealthDto>,
     /** Recorded ctx.logger lines, oldest first. */

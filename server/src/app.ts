@@ -22,6 +22,13 @@ import { tagDefinitions } from './routes/tag-definitions.js';
 import { tags } from './routes/tags.js';
 import { catalog } from './routes/catalog.js';
 import { catalogTranslations } from './routes/catalog-translations.js';
+import { invoiceTemplates } from './routes/invoice-templates.js';
+import { invoiceHtml } from './routes/invoice-html.js';
+import { invoices } from './routes/invoices.js';
+import { invoiceWrites } from './routes/invoices-writes.js';
+import { credits } from './routes/credits.js';
+import { accountInvoices } from './routes/accounts-invoices.js';
+import { invoiceCustomFields, invoiceItemAudit, invoiceItemCustomFields, invoiceItemTags, invoiceTags } from './routes/invoice-items.js';
 import { catalogSimplePlan } from './routes/catalog-simple-plan.js';
 import { subscriptions } from './routes/subscriptions.js';
 import { bundles } from './routes/bundles.js';
@@ -69,7 +76,7 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/plugins', pluginEndpoints);
 
   // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
-  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*'];
+  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*', '/1.0/kb/credits/*', '/1.0/kb/invoiceItems/*'];
   for (const path of tenantScoped) {
     app.use(path, requireTenant);
     app.use(path.replace(/\/\*$/, ''), requireTenant);
@@ -97,5 +104,19 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   // addSimplePlan: one specific path (`/simplePlan`), beside the catalog sub-app.
   app.route('/1.0/kb/catalog', catalogSimplePlan);
   app.route('/1.0/kb/invoices', catalogTranslations);
+  // Templates, translations and /{id}/html: fixed paths, so mounted before any `/:invoiceId` route of the invoices resource.
+  app.route('/1.0/kb/invoices', invoiceTemplates);
+  app.route('/1.0/kb/invoices', invoiceHtml);
+  // The invoice resource itself (ids match only dashed values, so the fixed paths above stay theirs), its tags
+  // and custom fields, credits, invoice items, and the invoice paths of accounts.
+  app.route('/1.0/kb/invoices', invoices);
+  app.route('/1.0/kb/invoices', invoiceWrites);
+  app.route('/1.0/kb/invoices', invoiceTags);
+  app.route('/1.0/kb/invoices', invoiceCustomFields);
+  app.route('/1.0/kb/credits', credits);
+  app.route('/1.0/kb/invoiceItems', invoiceItemTags);
+  app.route('/1.0/kb/invoiceItems', invoiceItemCustomFields);
+  app.route('/1.0/kb/invoiceItems', invoiceItemAudit);
+  app.route('/1.0/kb/accounts', accountInvoices);
   return app;
 }

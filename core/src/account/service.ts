@@ -41,6 +41,13 @@ export interface AccountService {
   update(ctx: CallContext, id: AccountId, update: AccountUpdate, options: UpdateAccountOptions): Promise<Account>;
   close(ctx: CallContext, id: AccountId, options: CloseAccountOptions): Promise<Account>;
 
+  /** The account read inside a caller's transaction (invoicing, under the account lock). */
+  getIn(em: EntityManager, id: AccountId): Promise<Account>;
+  /** The same by record id (a notification carries only that); null when there is none. */
+  findByRecordIdIn(em: EntityManager, recordId: number): Promise<Account | null>;
+  /** Invoicing stores the BCD its first run computed (§3), inside its transaction; no ACCOUNT_CHANGE, as Kill Bill's updateBCD. */
+  setBillCycleDayIn(em: EntityManager, ctx: CallContext, id: AccountId, billCycleDayLocal: number): Promise<void>;
+
   getEmails(ctx: TenantContext, accountId: AccountId): Promise<AccountEmail[]>;
   /** Throws ACCOUNT_EMAIL_ALREADY_EXISTS when the account already has it (the REST layer, as Kill Bill's, skips those). */
   addEmail(ctx: CallContext, accountId: AccountId, email: string): Promise<AccountEmail>;
@@ -115,6 +122,21 @@ export function createAccountService(deps: { db: Database; clock: Clock; objects
   });
 
   return {
+    getIn: async (em, id) => toAccount(await find(em, id)),
+
+    async findByRecordIdIn(em, recordId) {
+      const row = await em.findOne(AccountEntity, { recordId });
+      return row ? toAccount(row) : null;
+    },
+
+    async setBillCycleDayIn(em, ctx, id, billCycleDayLocal) {
+      const row = await find(em, id);
+      if (row.billingCycleDayLocal === billCycleDayLocal) return;
+      row.billingCycleDayLocal = billCycleDayLocal;
+      Object.assign(row, stamp(ctx));
+      await em.flush();
+    },
+
     async create(ctx, input) {
       requirePermission(ctx, 'account:create');
       const id = newId<'Account'>();

@@ -8,11 +8,18 @@ export interface Config {
   readonly redisUrl: string;
   readonly testMode: boolean;
   readonly pluginsDir: string;
+  /** The npm registry a plugin install by package name asks; null: npm's own configuration (.npmrc). */
+  readonly pluginsNpmRegistry: string | null;
   readonly adminUsername: string;
   readonly adminPassword: string;
   readonly logLevel: string;
   readonly maxBodyBytes: number;
   readonly dbPoolSize: number;
+  /**
+   * Kill Bill's `org.killbill.invoice.plugin`: the invoice plugins to call, in order (KB_INVOICE_PLUGINS,
+   * comma-separated names). Empty: every running plugin with the `invoice` extension point, by name.
+   */
+  readonly invoicePlugins: readonly string[];
 }
 
 export const DEFAULT_ADMIN_PASSWORD = 'password';
@@ -25,11 +32,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env['KB_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0',
     testMode: boolSetting(env, 'KB_TEST_MODE', false),
     pluginsDir: env['KB_PLUGINS_DIR'] ?? './var/plugins',
+    pluginsNpmRegistry: env['KB_PLUGINS_NPM_REGISTRY']?.trim() || null,
     adminUsername: env['KB_ADMIN_USERNAME'] ?? 'admin',
     adminPassword: env['KB_ADMIN_PASSWORD'] ?? DEFAULT_ADMIN_PASSWORD,
     logLevel: env['KB_LOG_LEVEL'] ?? 'info',
     maxBodyBytes: intSetting(env, 'KB_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     dbPoolSize: intSetting(env, 'KB_DB_POOL_SIZE', 20, 1, 500),
+    invoicePlugins: listSetting(env, 'KB_INVOICE_PLUGINS'),
   };
 }
 
@@ -41,6 +50,12 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
     throw new BillingError('INVALID_PARAMETER', `${name} must be an integer from ${min} to ${max} (got '${raw}')`);
   }
   return n;
+}
+
+/** `a, b,c` → ['a', 'b', 'c']; blanks dropped, duplicates kept once (first place wins). */
+function listSetting(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name] ?? '';
+  return [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
 }
 
 function boolSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

@@ -90,6 +90,31 @@ export const ErrorCode = {
   SUB_UNCANCEL_BAD_STATE: { code: 1070, className: 'SubscriptionBaseApiException' },
   SUB_UNDO_CHANGE_BAD_STATE: { code: 1071, className: 'SubscriptionBaseApiException' },
   ENT_UNCANCEL_BAD_STATE: { code: 8004, className: 'EntitlementApiException' },
+  // Invoices: runs and reads (Kill Bill)
+  INVOICE_ACCOUNT_ID_INVALID: { code: 4001, className: 'InvoiceApiException' },
+  INVOICE_TARGET_DATE_TOO_FAR_IN_THE_FUTURE: { code: 4005, className: 'InvoiceApiException' },
+  INVOICE_NOT_FOUND: { code: 4006, className: 'InvoiceApiException' },
+  INVOICE_NOTHING_TO_DO: { code: 4007, className: 'InvoiceApiException' },
+  INVOICE_ITEM_NOT_FOUND: { code: 4011, className: 'InvoiceApiException' },
+  INVOICE_NUMBER_NOT_FOUND: { code: 4018, className: 'InvoiceApiException' },
+  INVOICE_INVALID_NUMBER: { code: 4019, className: 'InvoiceApiException' },
+  // Invoices: explicit writes (Kill Bill; core/src/invoice/operations.ts)
+  ACCOUNT_DOES_NOT_HAVE_PARENT_ACCOUNT: { code: 3009, className: 'InvoiceApiException' },
+  INVOICE_NO_SUCH_CREDIT: { code: 4008, className: 'InvoiceApiException' },
+  CREDIT_AMOUNT_INVALID: { code: 4009, className: 'InvoiceApiException' },
+  INVOICE_ITEM_ADJUSTMENT_AMOUNT_SHOULD_BE_POSITIVE: { code: 4010, className: 'InvoiceApiException' },
+  INVOICE_INVALID_FOR_INVOICE_ITEM_ADJUSTMENT: { code: 4012, className: 'InvoiceApiException' },
+  EXTERNAL_CHARGE_AMOUNT_INVALID: { code: 4015, className: 'InvoiceApiException' },
+  INVOICE_ITEM_ADJUSTMENT_AMOUNT_INVALID: { code: 4020, className: 'InvoiceApiException' },
+  INVOICE_ITEM_ADJUSTMENT_ITEM_INVALID: { code: 4021, className: 'InvoiceApiException' },
+  INVOICE_INVALID_STATUS: { code: 4023, className: 'InvoiceApiException' },
+  INVOICE_ALREADY_COMMITTED: { code: 4024, className: 'InvoiceApiException' },
+  CHILD_ACCOUNT_MISSING_CREDIT: { code: 4027, className: 'InvoiceApiException' },
+  CAN_NOT_VOID_INVOICE_THAT_IS_PAID: { code: 4028, className: 'InvoiceApiException' },
+  INVOICE_CBA_DELETED: { code: 4030, className: 'InvoiceApiException' },
+  INVOICE_VOID_UPDATED: { code: 4031, className: 'InvoiceApiException' },
+  CAN_NOT_VOID_INVOICE_THAT_IS_REPAIRED: { code: 4032, className: 'InvoiceApiException' },
+  CAN_NOT_VOID_INVOICE_THAT_GENERATED_USED_CREDIT: { code: 4033, className: 'InvoiceApiException' },
   // Billwright's own (no Kill Bill equivalent code; Kill Bill answers these with a bare exception)
   INVALID_PARAMETER: { code: 90000, className: 'IllegalArgumentException' },
   MALFORMED_REQUEST: { code: 90001, className: 'JsonParseException' },
@@ -106,11 +131,24 @@ export const ErrorCode = {
   PLUGIN_INVALID_PACKAGE: { code: 90040, className: 'IllegalArgumentException' },
   PLUGIN_NOT_INSTALLED: { code: 90041, className: 'NotFoundException' },
   PLUGIN_ALREADY_INSTALLED: { code: 90042, className: 'IllegalStateException' },
+  /** Install by npm package name: the registry has no such package or version. */
+  PLUGIN_PACKAGE_NOT_FOUND: { code: 90043, className: 'NotFoundException' },
+  /** Install by npm package name: npm pack failed otherwise (registry unreachable, integrity, auth). */
+  PLUGIN_FETCH_FAILED: { code: 90044, className: 'IllegalStateException' },
   // Plugin calls (core/src/plugins): typed failures the caller maps (payments: PLUGIN_FAILURE / UNKNOWN).
   PLUGIN_ERROR: { code: 90030, className: 'PluginApiException' },
   PLUGIN_TIMEOUT: { code: 90031, className: 'PluginTimeoutException' },
   PLUGIN_CRASHED: { code: 90032, className: 'PluginApiException' },
   PLUGIN_UNAVAILABLE: { code: 90033, className: 'PluginUnavailableException' },
+  /** An uploaded invoice template (or manual-pay template) that is empty or does not parse as Mustache. */
+  INVOICE_TEMPLATE_INVALID: { code: 90080, className: 'IllegalArgumentException' },
+  // Invoice plugins (core/src/plugins/invoice-plugins.ts): Kill Bill's where it has them, else ours.
+  INVOICE_ITEM_TYPE_INVALID: { code: 4022, className: 'InvoiceApiException' },
+  INVOICE_PLUGIN_API_ABORTED: { code: 4029, className: 'InvoiceApiException' },
+  /** An invoice plugin threw, timed out, crashed or is not running: the run fails, the account is parked. */
+  INVOICE_PLUGIN_FAILED: { code: 90070, className: 'InvoicePluginApiException' },
+  /** An invoice plugin returned an item the host cannot write (bad amount, other currency, unknown link). */
+  INVOICE_PLUGIN_INVALID_ITEM: { code: 90071, className: 'InvoicePluginApiException' },
 } as const satisfies Record<string, { code: number; className: string }>;
 
 export type ErrorCode = keyof typeof ErrorCode;

@@ -20,6 +20,8 @@ export interface InvoicePage {
   readonly items: readonly Invoice[];
   readonly total: number;
   readonly offset: number;
+  /** The tenant's invoice count whatever the search (Kill Bill's MaxNbRecords); `total` when absent. */
+  readonly max?: number;
 }
 
 export interface AccountInvoicesFilter {
@@ -38,6 +40,8 @@ export interface DryRunRequest {
   readonly targetDate: LocalDate | null;
   readonly action?: {
     readonly dryRunAction: 'START_BILLING' | 'CHANGE' | 'STOP_BILLING';
+    /** Either a plan name, or product + billing period + price list (+ category), as Kill Bill's InvoiceDryRunJson. */
+    readonly planName?: string | null;
     readonly phaseType?: string | null;
     readonly productName?: string | null;
     readonly productCategory?: string | null;
@@ -109,7 +113,8 @@ export interface InvoiceService {
   /** POST /1.0/kb/invoices/taxes/{accountId}: TAX items likewise. */
   addTaxItems(ctx: CallContext, accountId: AccountId, items: readonly NewItemRequest[], options: { autoCommit: boolean; requestedDate: LocalDate | null }): Promise<InvoiceItem[]>;
   /** POST /1.0/kb/credits: per credit an invoice with CREDIT_ADJ(-x) + CBA_ADJ(+x) (or on the given DRAFT invoice). */
-  createCredits(ctx: CallContext, accountId: AccountId, credits: readonly NewItemRequest[], options: { autoCommit: boolean }): Promise<InvoiceItem[]>;
+  /** Answers the CREDIT_ADJ items as stored (negative); the API shows them negated (Kill Bill's negateCreditItems). One invoice for all credits without an invoiceId. */
+  createCredits(ctx: CallContext, accountId: AccountId, credits: readonly NewItemRequest[], options: { autoCommit: boolean; requestedDate?: LocalDate | null }): Promise<InvoiceItem[]>;
   /** DELETE /1.0/kb/invoices/{id}/{itemId}/cba: removes a credit and unwinds its use. */
   deleteCba(ctx: CallContext, invoiceId: string, itemId: string): Promise<void>;
   /** PUT /1.0/kb/invoices/{id}/commitInvoice. */
@@ -122,4 +127,6 @@ export interface InvoiceService {
   transferChildCredit(ctx: CallContext, childAccountId: AccountId): Promise<void>;
   /** PUT /1.0/kb/accounts/{id}/cbaRebalancing: re-applies existing credit to unpaid invoices. */
   rebalanceCba(ctx: CallContext, accountId: AccountId): Promise<void>;
+  /** The items of the child invoices a parent invoice summarises (`?withChildrenItems=true`). */
+  parentInvoiceChildItems(ctx: TenantContext, parentInvoiceId: string): Promise<InvoiceItem[]>;
 }

@@ -21,8 +21,15 @@ export interface AdditionalItem {
   readonly startDate: LocalDate | null;
   readonly endDate: LocalDate | null;
   readonly itemDetails: string | null;
-  /** An existing item the plugin wants to replace (Kill Bill lets a plugin return an item with an existing id). */
-  readonly id: string | null;
+  /**
+   * Always set. The id of an item of the proposed invoice: the plugin replaces that item (Kill Bill lets a
+   * plugin return an item with an existing id; type, links and dates stay the existing item's, amount,
+   * description and details are the plugin's). Any other id: a new item to write with that id (the plugin's
+   * own, or one the hook chose), so an item of a later plugin may link to it.
+   */
+  readonly id: string;
+  /** True when `id` is an item of the proposed invoice that this item replaces. */
+  readonly replaces: boolean;
 }
 
 export interface PluginItems {
@@ -38,6 +45,25 @@ export interface InvoicePluginHook {
    * INVOICE_PLUGIN_API_ABORTED (or PLUGIN_FAILURE-like codes) when a plugin fails.
    */
   additionalItems(ctx: CallContext, invoice: Invoice, existingInvoices: readonly Invoice[], dryRun: boolean): Promise<readonly PluginItems[]>;
+  /**
+   * Kill Bill's invoice-run hooks (optional: NO_INVOICE_PLUGINS has none). `priorCall` before the run:
+   * throws INVOICE_PLUGIN_API_ABORTED when a plugin aborts, else answers the earliest reschedule date any
+   * plugin asked for (null: none). `onSuccessCall` / `onFailureCall` after it; they never throw (a plugin
+   * failing there is logged, as Kill Bill does).
+   */
+  priorCall?(ctx: CallContext, run: InvoiceRunContext): Promise<{ readonly rescheduleDate: string | null }>;
+  onSuccessCall?(ctx: CallContext, run: InvoiceRunContext): Promise<void>;
+  onFailureCall?(ctx: CallContext, run: InvoiceRunContext): Promise<void>;
+}
+
+/** Kill Bill's InvoiceContext for the run hooks. */
+export interface InvoiceRunContext {
+  readonly targetDate: LocalDate | null;
+  /** The invoice written (onSuccessCall), or null (priorCall, a run that wrote none). */
+  readonly invoice: Invoice | null;
+  readonly existingInvoices: readonly Invoice[];
+  readonly dryRun: boolean;
+  readonly rescheduled: boolean;
 }
 
 /** No invoice plugin installed. */

@@ -49,6 +49,7 @@ function fakePlugins(list: InstalledPlugin[], answer: (plugin: string) => Plugin
           return answer(name) as never;
         },
         close: async () => undefined,
+        info: () => ({ name, version: '1.0.0', state: 'RUNNING', threads: 1, inFlight: 0, circuit: { state: 'CLOSED', consecutiveFailures: 0, retryAt: null } }),
       };
       return fn(pool, plugin);
     },

@@ -97,12 +97,15 @@ export function createPluginNotificationService(deps: PluginNotificationDeps): P
     try {
       const tenant = await tenants.getById(ctx.tenant.id);
       const pluginConfig = (await tenants.getValues(ctx, TenantKey.pluginConfig(key.plugin))).values[0] ?? null;
-      const outcome = await plugins.use(key.plugin, (pool, plugin) =>
-        pool.call<void>('$onEvent', [key.event], {
-          ctx: { tenant: { tenantId: tenant.id, apiKey: tenant.apiKey }, pluginConfig, userName: null, userToken: key.event.userToken },
-          deadlineMs,
-          host: plugins.hostFor(plugin, ctx),
-        }),
+      const outcome = await plugins.use(
+        key.plugin,
+        (pool, plugin) =>
+          pool.call<void>('$onEvent', [key.event], {
+            ctx: { tenant: { tenantId: tenant.id, apiKey: tenant.apiKey }, pluginConfig, userName: null, userToken: key.event.userToken },
+            deadlineMs,
+            host: plugins.hostFor(plugin, ctx),
+          }),
+        ctx,
       );
       return outcome.kind === 'ok' ? null : `${outcome.error.code}: ${outcome.error.message}`;
     } catch (err) {

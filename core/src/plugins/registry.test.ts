@@ -102,3 +102,79 @@ describe('plugin registry', () => {
     expect(v1.closedWith).toBeNull();
   });
 });
+
+describe('plugin registry, versions pinned per tenant', () => {
+  /** A registry whose factory records every pool it makes, pinned pools closing after `idleMs`. */
+  function pinningRegistry(idleMs: number) {
+    const made: FakePool[] = [];
+    const registry = new PluginRegistry<FakePool>(
+      async (p) => {
+        await new Promise((r) => setTimeout(r, 5));
+        const pool = new FakePool(p.manifest.version, 5);
+        made.push(pool);
+        return pool;
+      },
+      { pinnedIdleMs: idleMs },
+    );
+    return { registry, made };
+  }
+
+  it('sends a pinned call to its version, started on first use and shared by concurrent calls, others to the active one', async () => {
+    const { registry, made } = pinningRegistry(1_000);
+    await registry.start(plugin('2.0.0'));
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      return plugin('1.0.0');
+    };
+    const pinned = await Promise.all([1, 2, 3].map((n) => registry.useVersion('hello', '1.0.0', load, (p) => p.call(n))));
+    expect(pinned).toEqual(['1.0.0', '1.0.0', '1.0.0']);
+    expect(loads).toBe(1);
+    expect(await registry.use('hello', (p) => p.call(4))).toBe('2.0.0');
+    // Pinned to the active version: the active pool serves it, no second pool.
+    expect(await registry.useVersion('hello', '2.0.0', load, (p) => p.call(5))).toBe('2.0.0');
+    expect(made.map((p) => p.version)).toEqual(['2.0.0', '1.0.0']);
+    expect((await registry.pools()).map((p) => [p.plugin.manifest.version, p.pinned])).toEqual([
+      ['2.0.0', false],
+      ['1.0.0', true],
+    ]);
+    await registry.closeAll();
+  });
+
+  it('closes a pinned pool once unused for the idle time, after its last call, and starts it again on demand', async () => {
+    const { registry, made } = pinningRegistry(30);
+    await registry.start(plugin('2.0.0'));
+    expect(await registry.useVersion('hello', '1.0.0', async () => plugin('1.0.0'), (p) => p.call(1))).toBe('1.0.0');
+    const first = made[1]!;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(first.closedWith).toBeNull(); // still warm for the next call
+    await new Promise((r) => setTimeout(r, 60));
+    expect(first.closedWith).toBe(0);
+    expect((await registry.pools()).map((p) => p.pinned)).toEqual([false]);
+    expect(await registry.useVersion('hello', '1.0.0', async () => plugin('1.0.0'), (p) => p.call(2))).toBe('1.0.0');
+    expect(made.length).toBe(3);
+    await registry.closeAll();
+  });
+
+  it('stop stops pinned tenants too: the pinned pool drains its call and new pinned calls are refused', async () => {
+    const { registry, made } = pinningRegistry(10_000);
+    await registry.start(plugin('2.0.0'));
+    const running = registry.useVersion('hello', '1.0.0', async () => plugin('1.0.0'), (p) => p.call(1));
+    await new Promise((r) => setTimeout(r, 7)); // the pinned pool is up, its call in flight
+    await registry.stop('hello');
+    expect(await running).toBe('1.0.0');
+    expect(made.every((p) => p.closedWith === 0)).toBe(true);
+    await expect(registry.useVersion('hello', '1.0.0', async () => plugin('1.0.0'), (p) => p.call(2))).rejects.toMatchObject({ code: 'PLUGIN_UNAVAILABLE' });
+  });
+
+  it('a pinned version that cannot be loaded fails its calls and is tried again on the next one', async () => {
+    const { registry } = pinningRegistry(1_000);
+    await registry.start(plugin('2.0.0'));
+    const missing = async (): Promise<never> => {
+      throw new Error('not installed');
+    };
+    await expect(registry.useVersion('hello', '0.9.0', missing, (p) => p.call(1))).rejects.toThrow('not installed');
+    expect(await registry.useVersion('hello', '0.9.0', async () => plugin('0.9.0'), (p) => p.call(2))).toBe('0.9.0');
+    await registry.closeAll();
+  });
+});

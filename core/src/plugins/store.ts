@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { BillingError } from '../errors/index.js';
 import { parseManifest, type PluginManifest } from './manifest.js';
+import { isNpmPackageSpec, npmPack } from './npm-pack.js';
 
 const run = promisify(execFile);
 
@@ -31,19 +32,44 @@ export interface PluginSelection {
  * side. An install unpacks into a staging folder first and renames it into place, so a half-copied
  * package is never visible to `list` or a starting node.
  */
+export interface PluginStoreOptions {
+  /** The npm registry an install by package name asks (KB_PLUGINS_NPM_REGISTRY); null: npm's own config. */
+  readonly npmRegistry?: string | null;
+}
+
 export class PluginStore {
   readonly root: string;
+  readonly #npmRegistry: string | null;
 
-  constructor(pluginsDir: string) {
+  constructor(pluginsDir: string, options: PluginStoreOptions = {}) {
     this.root = resolve(pluginsDir);
+    this.#npmRegistry = options.npmRegistry ?? null;
   }
 
-  /** Installs from a package directory, or from an `npm pack` tarball (.tgz / .tar.gz / .tar). */
+  /**
+   * Installs from a package directory, an `npm pack` tarball (.tgz / .tar.gz / .tar), or an npm
+   * package spec (`name`, `name@1.2.0`, `@scope/name@^1`) fetched with `npm pack`. An existing path
+   * wins over a package of the same name.
+   */
   async install(source: string): Promise<InstalledPlugin> {
     const path = resolve(source);
     const info = await stat(path).catch(() => null);
+    if (!info && isNpmPackageSpec(source)) return this.#installFromNpm(source);
     if (!info) throw new BillingError('PLUGIN_INVALID_PACKAGE', `Plugin package ${source}: no such file or directory`);
     if (info.isDirectory()) return this.#installDirectory(path, source);
+    return this.#installTarball(path, source);
+  }
+
+  async #installFromNpm(spec: string): Promise<InstalledPlugin> {
+    const destination = await mkdtemp(join(tmpdir(), 'billwright-npm-'));
+    try {
+      return await this.#installTarball(await npmPack(spec, { registry: this.#npmRegistry, destination }), spec);
+    } finally {
+      await rm(destination, { recursive: true, force: true });
+    }
+  }
+
+  async #installTarball(path: string, source: string): Promise<InstalledPlugin> {
     const unpacked = await mkdtemp(join(tmpdir(), 'billwright-plugin-'));
     try {
       await run('tar', ['-xf', path, '-C', unpacked]).catch((err: Error) => {

@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { DateTime } from 'luxon';
-import type { BillingAlignment, BillingMode, BillingPeriod, PhaseType, ProductCategory } from '../catalog/index.js';
+import type { BillingAlignment, BillingMode, BillingPeriod, Duration, PhaseType, ProductCategory } from '../catalog/index.js';
 import type { Currency } from '../values/currency.js';
 import type { TransitionType } from './timeline.js';
 
@@ -26,6 +26,8 @@ export interface BillingEvent {
   readonly planName: string;
   readonly phaseName: string;
   readonly phaseType: PhaseType;
+  /** The phase's catalog duration: a FIXED item of a fixed-price-only phase ends after it when no PHASE event follows (§4.4). */
+  readonly phaseDuration?: Duration;
   readonly productName: string;
   readonly category: ProductCategory;
   readonly priceListName: string;

@@ -138,6 +138,7 @@ export function billingEvents(account: AccountForBilling, subscriptions: readonl
       planName: pp.plan.name,
       phaseName: phaseName(pp.plan, pp.phase),
       phaseType: pp.phase.type,
+      phaseDuration: pp.phase.duration,
       productName: pp.product.name,
       category: pp.product.category,
       priceListName: pp.priceListName,

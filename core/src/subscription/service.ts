@@ -11,6 +11,7 @@ import type { ObjectRegistry } from '../object/registry.js';
 import type { Database } from '../persistence/database.js';
 import { escapeLike } from '../persistence/like.js';
 import { readEm } from '../persistence/scope.js';
+import { touch } from '../persistence/stamps.js';
 import { isUuid, parseId, type AccountId } from '../values/ids.js';
 import { AccountTime, type DateInput } from './account-time.js';
 import { billingEvents, subscriptionBcd, type BillingEvents, type SubscriptionForBilling } from './billing-events.js';
@@ -53,8 +54,10 @@ export interface SubscriptionService {
   searchBundles(ctx: TenantContext, searchKey: string, page: PageRequest): Promise<BundlePage>;
   /** An unknown account is ACCOUNT_DOES_NOT_EXIST_FOR_ID. */
   accountBundles(ctx: TenantContext, accountId: AccountId, filter: AccountBundlesFilter): Promise<Bundle[]>;
-  /** What invoicing bills (and the account BCD its first run stores), for one account. */
-  billingEvents(ctx: TenantContext, accountId: AccountId): Promise<BillingEvents>;
+  /** What invoicing bills (and the account BCD its first run stores), for one account; `em`: read inside the caller's transaction. */
+  billingEvents(ctx: TenantContext, accountId: AccountId, em?: EntityManager): Promise<BillingEvents>;
+  /** Invoicing's write of the subscriptions' charged-through dates, inside its transaction (subscription id → instant). */
+  setChargedThroughDates(em: EntityManager, ctx: CallContext, dates: ReadonlyMap<string, DateTime>): Promise<void>;
   /** PUT /bundles/{id}/pause and /resume: ENT_BLOCKED / ENT_CLEAR on the bundle, now or at the requested day. */
   pauseBundle(ctx: CallContext, bundleId: BundleId, requestedDate: DateInput | null): Promise<void>;
   resumeBundle(ctx: CallContext, bundleId: BundleId, requestedDate: DateInput | null): Promise<void>;
@@ -219,9 +222,9 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       return views(ctx, accountId, readEm(db, ctx), (b) => (filter.externalKey === undefined || b.externalKey === filter.externalKey) && (ids === null || ids.has(b.id)));
     },
 
-    async billingEvents(ctx, accountId) {
+    async billingEvents(ctx, accountId, em) {
       const account = await accounts.getById(ctx, accountId);
-      const rows = await loadAccountRows(readEm(db, ctx), account.recordId);
+      const rows = await loadAccountRows(em ?? readEm(db, ctx), account.recordId);
       const time = new AccountTime(account.timeZone, account.referenceTime);
       if (rows.subscriptions.length === 0) return { events: [], accountBcdToPersist: null };
       const cat = await catalog.require(ctx);
@@ -230,6 +233,19 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
         // BlockingCalculator: each subscription's own, bundle and account blocking states stop its billing.
         rows.subscriptions.map((s) => ({ ...forBilling(s, transitionsOf(rows.events.get(s.id) ?? [], cat)), blockingStates: statesFor(rows.blockingStates, s, account.id) })),
       );
+    },
+
+    async setChargedThroughDates(em, ctx, dates) {
+      if (dates.size === 0) return;
+      const rows = await em.find(SubscriptionEntity, { id: { $in: [...dates.keys()] } });
+      const now = clock.now().toJSDate();
+      for (const row of rows) {
+        const ctd = dates.get(row.id)!.toJSDate();
+        if (row.chargedThroughDate?.getTime() === ctd.getTime()) continue;
+        row.chargedThroughDate = ctd;
+        touch(row, ctx, now);
+      }
+      await em.flush();
     },
 
     pauseBundle: (ctx, bundleId, requestedDate) => pauseOrResumeBundle({ db, clock, accounts }, ctx, bundleId, true, requestedDate),

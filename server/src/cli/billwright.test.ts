@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeNpmRegistry } from '../../../test/support/npm-registry.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -47,3 +49,26 @@ describe('billwright plugins CLI, with no server running', () => {
     expect((await billwright('list')).stdout).toBe('no plugins installed\n');
   });
 });
+
+describe('billwright plugins install by npm package name', () => {
+  it('fetches name@version from KB_PLUGINS_NPM_REGISTRY with npm pack and installs it', async () => {
+    const registry = await startFakeNpmRegistry();
+    const packageName = `bw-test-hello-world-${randomUUID().slice(0, 8)}`;
+    const src = join(pluginsDir, '..', `${packageName}-src`);
+    try {
+      await cp(HELLO, src, { recursive: true });
+      const pkg = JSON.parse(await readFile(join(src, 'package.json'), 'utf8')) as Record<string, unknown>;
+      await writeFile(join(src, 'package.json'), JSON.stringify({ ...pkg, name: packageName, version: '1.2.0' }));
+      registry.publish(src);
+      const { stdout } = await run('node', [CLI, 'plugins', 'install', `${packageName}@1.2.0`, '--offline'], {
+        env: { ...process.env, KB_PLUGINS_DIR: pluginsDir, KB_PLUGINS_NPM_REGISTRY: registry.url },
+      });
+      expect(stdout).toContain(`installed hello-world 1.2.0 in ${join(pluginsDir, 'hello-world', '1.2.0')}`);
+      await billwright('uninstall', 'hello-world', '1.2.0');
+    } finally {
+      await registry.close();
+      await rm(src, { recursive: true, force: true });
+    }
+  });
+});
+

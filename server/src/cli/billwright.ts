@@ -1,21 +1,24 @@
 #!/usr/bin/env node
 /**
- * `npx billwright plugins install <dir|tarball> | list | start <name> [version] | stop <name> |
- * uninstall <name> <version>`.
+ * `npx billwright plugins install <dir|tarball|npm-package[@version]> | list | start <name> [version] |
+ * stop <name> | restart <name> | uninstall <name> <version>`.
  *
  * Works on KB_PLUGINS_DIR (default ./var/plugins) directly, so it needs no running server. When a server
  * answers at KB_URL (default http://127.0.0.1:$KB_HTTP_PORT, 8080), start/stop/restart/uninstall go to
  * it as Kill Bill node commands (POST /1.0/kb/nodesInfo, broadcast to every node) with the
  * KB_ADMIN_USERNAME/KB_ADMIN_PASSWORD credentials, so running nodes switch at once; `install` always
  * writes to KB_PLUGINS_DIR and then asks the server to install the same package too (a no-op when it
- * shares the folder). `--offline` never contacts a server.
+ * shares the folder). `--offline` never contacts a server. An install by npm package name runs
+ * `npm pack` against KB_PLUGINS_NPM_REGISTRY (default: npm's own configuration).
  */
-import { isBillingError, PluginStore, type PluginStatus } from '@billwright/core';
+import type { PluginStatus, PluginStore } from '@billwright/core';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import semver from 'semver';
 
 const USAGE = `usage: billwright plugins <command> [--offline]
-  install <dir|tarball>        install a plugin package into KB_PLUGINS_DIR/<name>/<version>/
+  install <dir|tarball|npm-package[@version]>
+                               install a plugin package into KB_PLUGINS_DIR/<name>/<version>/
   list                         installed versions, which one is selected and whether it runs
   start <name> [version]       start a version (default: the selected one, else the highest)
   stop <name>                  stop the plugin
@@ -32,20 +35,25 @@ async function main(argv: string[]): Promise<number> {
   const [group, command, ...args] = argv.filter((a) => a !== '--offline');
   if (group !== 'plugins' || !command) return usage();
   const env = process.env;
-  const store = new PluginStore(env['KB_PLUGINS_DIR'] ?? './var/plugins');
   const server = offline ? null : await findServer(env);
+  // Loaded only when the command works on KB_PLUGINS_DIR itself: importing the engine costs about a
+  // second, and with a server answering, start/stop/list/uninstall are just HTTP calls.
+  const core = () => import('@billwright/core');
+  const openStore = async () => new (await core()).PluginStore(env['KB_PLUGINS_DIR'] ?? './var/plugins', { npmRegistry: env['KB_PLUGINS_NPM_REGISTRY']?.trim() || null });
 
   switch (command) {
     case 'install': {
       const source = args[0];
       if (!source) return usage();
-      const plugin = await store.install(source);
+      const plugin = await (await openStore()).install(source);
       out(`installed ${plugin.manifest.name} ${plugin.manifest.version} in ${plugin.dir}`);
-      if (server) await nodeCommand(server, 'INSTALL_PLUGIN', { pluginUri: resolve(source) }, true);
+      // A path goes to the server absolute; a package spec as it is (the server runs npm pack itself).
+      const uri = !existsSync(source) && (await core()).isNpmPackageSpec(source) ? source : resolve(source);
+      if (server) await nodeCommand(server, 'INSTALL_PLUGIN', { pluginUri: uri }, true);
       return 0;
     }
     case 'list': {
-      const statuses: PluginStatus[] = server ? [] : await offlineStatuses(store);
+      const statuses: PluginStatus[] = server ? [] : await offlineStatuses(await openStore());
       const rows = server ? await serverPlugins(server) : statuses.map((s) => ({ pluginName: s.plugin.manifest.name, version: s.plugin.manifest.version, state: s.state, isSelectedForStart: s.isSelectedForStart }));
       if (rows.length === 0) out('no plugins installed');
       for (const r of rows) out(`${r.pluginName}\t${r.version}\t${r.state}${r.isSelectedForStart ? '\tselected' : ''}`);
@@ -63,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       if (command === 'restart') throw new Error('restart needs a running server (none answers at KB_URL)');
+      const store = await openStore();
       if (command === 'uninstall') await store.uninstall(name, version ?? '');
       else if (command === 'start') {
         const chosen = version ?? semver.rsort((await store.versions(name)).map((p) => p.manifest.version))[0];
@@ -84,7 +93,7 @@ async function offlineStatuses(store: PluginStore): Promise<PluginStatus[]> {
     const selection = await store.selection(plugin.manifest.name);
     const selected = selection.version === plugin.manifest.version;
     // Without a server nothing runs; "RUNNING" here would be a guess.
-    out.push({ plugin, state: 'STOPPED', isSelectedForStart: selected });
+    out.push({ plugin, state: 'STOPPED', isSelectedForStart: selected, circuit: null, pinnedOnly: false });
   }
   return out;
 }
@@ -127,7 +136,7 @@ function out(line: string): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`billwright: ${isBillingError(err) || err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`billwright: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -1,5 +1,4 @@
 import { BillingError, type Account } from '@billwright/core';
-import { Decimal } from 'decimal.js';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.js';
 import { jsonObject } from '../http/body.js';
@@ -20,28 +19,28 @@ import { ACCOUNTS, accountIdParam } from './accounts-shared.js';
 export const accounts = new Hono<AppEnv>();
 
 /**
- * accountWithBalance / accountWithBalanceAndCBA. No invoice exists yet, so an account owes nothing and has
- * no credit: both are 0 when asked for. The invoice domain will compute them (Kill Bill's
- * InvoiceUserApi.getAccountBalance / getAccountCBA) when it lands.
+ * accountWithBalance / accountWithBalanceAndCBA (Kill Bill's InvoiceUserApi.getAccountBalance /
+ * getAccountCBA, killbill-semantics.md §4.8), computed by the invoice domain; null when not asked for.
  */
-function balances(c: Context<AppEnv>): AccountBalances {
-  if (queryBoolean(c, 'accountWithBalanceAndCBA', false)) return { accountBalance: new Decimal(0), accountCBA: new Decimal(0) };
-  if (queryBoolean(c, 'accountWithBalance', false)) return { accountBalance: new Decimal(0), accountCBA: null };
-  return NO_BALANCES;
+async function balances(c: Context<AppEnv>, account: Account): Promise<AccountBalances> {
+  const withCba = queryBoolean(c, 'accountWithBalanceAndCBA', false);
+  if (!withCba && !queryBoolean(c, 'accountWithBalance', false)) return NO_BALANCES;
+  const { accountBalance, accountCBA } = await c.get('engine').invoices.accountBalance(tenantContext(c), account.id);
+  return { accountBalance, accountCBA: withCba ? accountCBA : null };
 }
 
 /** Accounts as Kill Bill's AccountJson, each with its own audit logs at the requested `audit` level. */
 async function renderMany(c: Context<AppEnv>, list: readonly Account[]) {
   const level = auditLevel(c);
-  const money = balances(c);
   const logs = await c.get('engine').audit.forObjects(tenantContext(c), list.map((a) => a.id), level);
-  return list.map((a) => accountJson(a, logs.get(a.id) ?? [], money));
+  const out = [];
+  for (const a of list) out.push(accountJson(a, logs.get(a.id) ?? [], await balances(c, a)));
+  return out;
 }
 
 async function renderOne(c: Context<AppEnv>, account: Account) {
   const level = auditLevel(c);
-  const money = balances(c);
-  return accountJson(account, await c.get('engine').audit.forObject(tenantContext(c), account.id, level), money);
+  return accountJson(account, await c.get('engine').audit.forObject(tenantContext(c), account.id, level), await balances(c, account));
 }
 
 accounts.post('/', async (c) => {

@@ -58,7 +58,10 @@ function parseCommand(body: Record<string, unknown>): PluginCommand {
   };
   // Kill Bill's PluginNodeCommandMetadata: pluginKey (the install key) and pluginName both name the plugin here.
   const pluginName = text('pluginName') ?? text('pluginKey');
-  const pluginUri = text('pluginUri');
+  // INSTALL_PLUGIN without a pluginUri installs by key, as Kill Bill does from its plugin directory:
+  // here the key is an npm package name and pluginVersion its version (npm pack <key>@<version>).
+  const installKey = text('pluginKey') ?? text('pluginName');
+  const pluginUri = text('pluginUri') ?? (type === 'INSTALL_PLUGIN' && installKey ? `${installKey}${text('pluginVersion') ? `@${text('pluginVersion')}` : ''}` : null);
   if (!pluginName && !(type === 'INSTALL_PLUGIN' && pluginUri)) {
     throw new BillingError('INVALID_PARAMETER', `${type} needs the nodeCommandProperty pluginName (or pluginKey)`);
   }

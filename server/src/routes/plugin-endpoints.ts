@@ -42,16 +42,21 @@ async function handle(name: string, c: Context<AppEnv>): Promise<Response> {
     body: body === '' ? null : body,
   };
 
-  const outcome = await engine.plugins.use(name, (pool, plugin) =>
-    pool.call<HttpResponseDto>('$handle', [request], {
-      ctx: {
-        tenant: tenant ? { tenantId: tenant.id, apiKey } : null,
-        pluginConfig,
-        userName: actor.subject.username,
-        userToken: actor.userToken,
-      },
-      host: engine.plugins.hostFor(plugin, tenant ? { ...actor, tenant } : null),
-    }),
+  const tenantCtx = tenant ? { ...actor, tenant } : null;
+  // A tenant pinned to a version (PLUGIN_VERSION_<name>) is served by that version's pool.
+  const outcome = await engine.plugins.use(
+    name,
+    (pool, plugin) =>
+      pool.call<HttpResponseDto>('$handle', [request], {
+        ctx: {
+          tenant: tenant ? { tenantId: tenant.id, apiKey } : null,
+          pluginConfig,
+          userName: actor.subject.username,
+          userToken: actor.userToken,
+        },
+        host: engine.plugins.hostFor(plugin, tenantCtx),
+      }),
+    tenantCtx,
   );
   if (outcome.kind === 'failed') throw outcome.error;
   const response = outcome.value;

@@ -13,6 +13,12 @@ export function pluginInfoJson(status: PluginStatus) {
     state: status.state,
     isSelectedForStart: status.isSelectedForStart,
     services: manifest.extensionPoints.map((point) => ({ serviceTypeName: point, registrationName: manifest.name })),
+    // Billwright's additions. Kill Bill's states are only RUNNING/STOPPED: a version whose circuit is open
+    // is still started (it gets a trial call after the cool-down), so it stays RUNNING with `circuit: 'OPEN'`.
+    circuit: status.circuit?.state ?? null,
+    circuitRetryAt: status.circuit?.retryAt ? new Date(status.circuit.retryAt).toISOString() : null,
+    consecutiveFailures: status.circuit?.consecutiveFailures ?? 0,
+    pinnedOnly: status.pinnedOnly,
   };
 }
 

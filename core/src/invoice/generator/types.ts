@@ -12,7 +12,7 @@ import type { InvoiceItemType, ItemExplanation } from '../invoice.js';
  */
 
 export interface GeneratorConfig {
-  /** org.killbill.invoice.maxDailyNumberOfItemsSafetyBound (15): more items than this for one subscription and one day is a bug. */
+  /** org.killbill.invoice.maxDailyNumberOfItemsSafetyBound (15): more items than this for one subscription and one day is a bug; -1 turns the check off. */
   readonly maxDailyItemsPerSubscription: number;
   /** org.killbill.invoice.proration.fixed.days (0 = calendar days). */
   readonly fixedProrationDays: number;
@@ -33,6 +33,8 @@ export interface ExistingItem {
   readonly amount: Decimal;
   readonly rate: Decimal | null;
   readonly linkedItemId: string | null;
+  /** The day (account zone) the item was written; with `GeneratorInput.today`, counts towards the daily safety bound. */
+  readonly createdDay?: LocalDate;
 }
 
 export interface GeneratorInput {
@@ -40,18 +42,25 @@ export interface GeneratorInput {
   readonly currency: Currency;
   /** The run's target date, in the account's zone. */
   readonly targetDate: LocalDate;
-  /** The account's billing events (subscription service `billingEvents`), ordered by date. */
+  /**
+   * The account's billing events (subscription service `billingEvents`), ordered by date. Every subscription
+   * with existing items must have its events here: one left out would have all its billed days repaired
+   * (Kill Bill leaves out AUTO_INVOICING_OFF subscriptions from both the events and the existing items).
+   */
   readonly events: readonly BillingEvent[];
   /** Every item of the account's COMMITTED invoices (and of the DRAFT being reused); VOID and other DRAFT invoices are left out. */
   readonly existing: readonly ExistingItem[];
+  /** Today in the account's zone: existing items with this `createdDay` count towards `maxDailyItemsPerSubscription`. */
+  readonly today?: LocalDate;
   readonly config?: GeneratorConfig;
 }
 
 /** An item the run must write: RECURRING, FIXED or REPAIR_ADJ (credit and plugin items come after). */
 export interface ProposedItem {
   readonly type: Extract<InvoiceItemType, 'RECURRING' | 'FIXED' | 'REPAIR_ADJ'>;
-  readonly subscriptionId: string;
-  readonly bundleId: string;
+  /** Null for REPAIR_ADJ, as Kill Bill writes it (it names only the item it repairs, `linkedItemId`). */
+  readonly subscriptionId: string | null;
+  readonly bundleId: string | null;
   readonly productName: string | null;
   readonly planName: string | null;
   readonly phaseName: string | null;
@@ -74,7 +83,9 @@ export interface GeneratorResult {
   readonly items: readonly ProposedItem[];
   /**
    * Per subscription, the date the next run is due (§4.12): IN_ADVANCE = the end of the last recurring
-   * period billed; IN_ARREAR = the next BCD. Absent when nothing recurring is left to bill.
+   * period billed; IN_ARREAR = the next BCD. Absent when nothing recurring is left to bill, and (IN_ADVANCE)
+   * when this run writes no RECURRING item for the subscription and no item starting or ending that day
+   * (InvoiceWithMetadata: a run that changes nothing schedules nothing; the date scheduled before stands).
    */
   readonly nextBillingDates: ReadonlyMap<string, LocalDate>;
   /**

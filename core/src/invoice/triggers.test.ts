@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { triggersRun } from './triggers.js';
+
+const tagDeletion = (name: string) => ({ eventType: 'TAG_DELETION', payload: { metaData: JSON.stringify({ tagDefinitionName: name }) } });
+
+describe('invoice triggers', () => {
+  it('run on subscription transitions and billing blocks', () => {
+    expect(triggersRun({ eventType: 'SUBSCRIPTION_PHASE', payload: {} })).toBe(true);
+    expect(triggersRun({ eventType: 'BLOCKING_STATE', payload: {} })).toBe(true);
+  });
+
+  it('run when AUTO_INVOICING_OFF or AUTO_INVOICING_DRAFT is removed, not for other tags', () => {
+    expect(triggersRun(tagDeletion('AUTO_INVOICING_OFF'))).toBe(true);
+    expect(triggersRun(tagDeletion('AUTO_INVOICING_DRAFT'))).toBe(true);
+    expect(triggersRun(tagDeletion('AUTO_PAY_OFF'))).toBe(false);
+    expect(triggersRun({ eventType: 'TAG_DELETION', payload: { metaData: 'not json' } })).toBe(false);
+  });
+});

@@ -1,0 +1,30 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { CONTROL_TAGS, controlTag, controlTagById, type ControlTagName } from './control-tags.js';
+import { TagEntity } from './model.js';
+
+/**
+ * Control-tag reads inside a caller's transaction (the tenant-scoped em of a writeTx or a bus handler), for
+ * domains that must decide under the account lock what the tags say: invoicing reads AUTO_INVOICING_* and
+ * WRITTEN_OFF this way. The TagService methods of the same name read on their own connection.
+ */
+
+/** Every control tag each object carries now. */
+export async function controlTagsIn(em: EntityManager, objectIds: readonly string[]): Promise<Map<string, Set<ControlTagName>>> {
+  const out = new Map<string, Set<ControlTagName>>();
+  if (objectIds.length === 0) return out;
+  const ids = CONTROL_TAGS.map((t) => t.id as string);
+  const rows = await em.find(TagEntity, { objectId: { $in: [...new Set(objectIds)] }, tagDefinitionId: { $in: ids }, isActive: true });
+  for (const r of rows) {
+    const set = out.get(r.objectId) ?? new Set<ControlTagName>();
+    set.add(controlTagById(r.tagDefinitionId)!.name as ControlTagName);
+    out.set(r.objectId, set);
+  }
+  return out;
+}
+
+/** The objects among `objectIds` that carry the control tag now. */
+export async function objectsWithControlTag(em: EntityManager, name: ControlTagName, objectIds: readonly string[]): Promise<Set<string>> {
+  if (objectIds.length === 0) return new Set();
+  const rows = await em.find(TagEntity, { objectId: { $in: [...new Set(objectIds)] }, tagDefinitionId: controlTag(name).id, isActive: true }, { fields: ['objectId'] });
+  return new Set(rows.map((r) => r.objectId));
+}
