@@ -29,6 +29,8 @@ export { createInvoiceService, invoiceNotFound, invoiceItemNotFound, type Invoic
 export type { InvoiceDeps } from './invoice/deps.js';
 export { invoiceAmounts, accountBalanceOf, accountCbaOf, isCreditInvoice, type InvoiceAmounts } from './invoice/balance.js';
 export { cbaForInvoice, useExistingCredit, type CreditUse } from './invoice/cba.js';
+export { applyCredit, creditDay, type CreditAccount } from './invoice/credit.js';
+export { chargedThroughDatesOf } from './invoice/ctd.js';
 export { roundMoney, sumMoney } from './invoice/money.js';
 export { loadAccountInvoices, loadInvoice, loadInvoiceRow, insertInvoice, insertItems, setInvoiceStatus, toInvoice, toItem, type NewItem, type NewInvoice } from './invoice/store.js';
 export { NEXT_BILLING_QUEUE } from './invoice/next-billing.js';

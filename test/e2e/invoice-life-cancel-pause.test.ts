@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InvoiceDryRun } from 'killbill';
 import { expectLines, invoiceLife } from '../support/invoice-scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -38,6 +39,9 @@ describe('cancelling after the trial', () => {
     expect(await life.invoices()).toHaveLength(2);
     const { data: s } = await life.kb.subscriptions.getSubscription(sub.subscriptionId!);
     expect(s.billingEndDate!.slice(0, 10)).toBe('2012-06-01');
+    // Nothing to bill at the charged-through date: a dry run for it is empty (204; TestIntegration.testFutureCancelBPWithAO*).
+    const dry = await life.kb.invoices.generateDryRunInvoice({ dryRunType: 'TARGET_DATE' } as InvoiceDryRun, life.accountId, 'test', '2012-06-01');
+    expect(dry.status).toBe(204);
 
     await life.days(22); // 2012-06-01
     await life.days(30); // 2012-07-01
@@ -64,6 +68,10 @@ describe('cancelling after the trial', () => {
     const refused = await life.http.delete(`/1.0/kb/invoices/${invoices[2]!.invoiceId}/${generated.invoiceItemId}/cba?accountId=${life.accountId}`);
     expect(refused.status).toBe(400);
     expect(refused.data.code).toBe(4030);
+    // Nor can its invoice be voided: the credit it generated is used (CAN_NOT_VOID_INVOICE_THAT_GENERATED_USED_CREDIT, 4033).
+    const voided = await life.http.put(`/1.0/kb/invoices/${invoices[2]!.invoiceId}/voidInvoice`, null);
+    expect(voided.status).toBe(400);
+    expect(voided.data.code).toBe(4033);
 
     await life.days(22); // 2012-06-01: nothing to renew
     expect(await life.invoices()).toHaveLength(3);

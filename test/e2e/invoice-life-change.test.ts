@@ -20,7 +20,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const change = async (life: Life, subscriptionId: string, planName: string, billingPolicy?: 'IMMEDIATE' | 'END_OF_TERM') => {
+const change = async (life: Life, subscriptionId: string, planName: string, billingPolicy?: 'IMMEDIATE' | 'END_OF_TERM' | 'START_OF_TERM') => {
   const res = await life.kb.subscriptions.changeSubscriptionPlan({ planName } as Subscription, subscriptionId, 'test', undefined, undefined, undefined, billingPolicy);
   expect(res.status).toBe(204);
   await life.settle();
@@ -121,6 +121,23 @@ describe('an upgrade after the trial', () => {
   });
 });
 
+describe('an upgrade after the trial with billingPolicy START_OF_TERM (DefaultSubscriptionBase.getEffectiveDateForPolicy)', () => {
+  it('takes effect at the start of the billed period: the whole old item is repaired and the new plan billed for it', async () => {
+    const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
+    const sub = await life.subscribe('pistol-monthly');
+    await life.days(30); // 2012-05-01
+    await life.days(9); // 2012-05-10
+    await change(life, sub.subscriptionId!, 'assault-rifle-monthly', 'START_OF_TERM');
+    const { data: s } = await life.kb.subscriptions.getSubscription(sub.subscriptionId!);
+    expect(s.events!.filter((e) => e.eventType === 'CHANGE').map((e) => e.effectiveDate!.slice(0, 10))).toEqual(['2012-05-01']);
+    const invoices = await life.invoices();
+    expect(invoices).toHaveLength(3);
+    expectLines(invoices[2], ['RECURRING 2012-05-01 2012-06-01 599.95', 'REPAIR_ADJ 2012-05-01 2012-06-01 -29.95']);
+    expect(invoices[2]!.balance).toBe(570);
+    expect(await life.balances()).toEqual({ accountBalance: '599.95', accountCBA: '0.00' });
+  });
+});
+
 describe('a downgrade after the trial by the catalog END_OF_TERM rule (TestIntegration.testBasePlanCompleteWithBillingDayInPast)', () => {
   it('writes nothing until the charged-through date, then bills the cheaper plan from there', async () => {
     const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
@@ -140,5 +157,40 @@ describe('a downgrade after the trial by the catalog END_OF_TERM rule (TestInteg
     expectLines(invoices[2], ['RECURRING 2012-06-01 2012-07-01 29.95']);
     expectLines(invoices[1], ['RECURRING 2012-05-01 2012-06-01 599.95']);
     expect(await life.balances()).toEqual({ accountBalance: '629.90', accountCBA: '0.00' });
+  });
+});
+
+describe('a quantity change (TestWithQuantityUpdate.testQuantityBasic, then §4.2/§4.5 for one mid-period)', () => {
+  it('multiplies the rate from its effective date, and mid-period repairs the old quantity and bills the new one', async () => {
+    const life = await invoiceLife(server.url, { clock: '2022-11-27T10:00:00.000Z', billCycleDayLocal: 27 });
+    const sub = await life.subscribe('pistol-monthly-notrial', { quantity: 7 });
+    expectLines((await life.invoices())[0], ['RECURRING 2022-11-27 2022-12-27 139.65']);
+
+    // 2022-12-12: 10 from the next invoice date (no pro-ration).
+    await life.days(15);
+    const q = await life.kb.subscriptions.updateSubscriptionQuantity({ quantity: 10 } as Subscription, sub.subscriptionId!, 'test', '2022-12-27');
+    expect(q.status).toBe(204);
+    await life.settle();
+    expect(await life.invoices()).toHaveLength(1);
+    await life.days(15); // 2022-12-27
+    let invoices = await life.invoices();
+    expect(invoices).toHaveLength(2);
+    expectLines(invoices[1], ['RECURRING 2022-12-27 2023-01-27 199.50']);
+
+    // 2023-01-11: 5 from today. [01-11, 01-27] is 16 of the 31 days: repair 16/31 of 199.50 = 102.97,
+    // bill 16/31 of 5 × 19.95 = 51.48; the -51.49 becomes credit, used by the oldest unpaid invoice.
+    await life.days(15);
+    await life.kb.subscriptions.updateSubscriptionQuantity({ quantity: 5 } as Subscription, sub.subscriptionId!, 'test');
+    await life.settle();
+    invoices = await life.invoices();
+    expect(invoices).toHaveLength(3);
+    expectLines(invoices[2], ['RECURRING 2023-01-11 2023-01-27 51.48', 'REPAIR_ADJ 2023-01-11 2023-01-27 -102.97', 'CBA_ADJ 2023-01-11 2023-01-11 51.49']);
+    expectLines(invoices[0], ['RECURRING 2022-11-27 2022-12-27 139.65', 'CBA_ADJ 2023-01-11 2023-01-11 -51.49']);
+    expect(await life.balances()).toEqual({ accountBalance: '287.66', accountCBA: '0.00' });
+
+    await life.days(16); // 2023-01-27
+    invoices = await life.invoices();
+    expect(invoices).toHaveLength(4);
+    expectLines(invoices[3], ['RECURRING 2023-01-27 2023-02-27 99.75']);
   });
 });

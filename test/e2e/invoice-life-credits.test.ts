@@ -57,7 +57,8 @@ describe('a credit larger than what is owed (TestIntegrationInvoice.testWithUser
     invoices = await life.invoices();
     expect(invoices).toHaveLength(4);
     expectLines(invoices[3], ['RECURRING 2015-07-14 2015-08-14 249.95', 'CBA_ADJ 2015-07-14 2015-07-14 -249.95']);
-    expect(invoices[3]!.balance).toBe(0);
+    // amount is what is charged, creditAdj the credit used (InvoiceJson).
+    expect(summary(invoices[3]!)).toMatchObject({ amount: '249.95', creditAdj: '-249.95', balance: '0.00' });
     expect(await life.balances()).toEqual({ accountBalance: '-500.10', accountCBA: '500.10' });
 
     // Deleting the credit (DefaultInvoiceDao.deleteCBA on a credit invoice): the CREDIT_ADJ and its CBA_ADJ go

@@ -49,7 +49,7 @@ describe('an account in Pacific/Samoa (UTC-11)', () => {
 });
 
 describe('an account in Asia/Tokyo (UTC+9)', () => {
-  it('subscribed at 2013-08-02T18:00Z starts on 2013-08-03, gets BCD 2 and renews on the 2nd', async () => {
+  it('subscribed at 2013-08-02T18:00Z starts on 2013-08-03, gets BCD 2, renews on the 2nd, and dates credit by the UTC day', async () => {
     const life = await invoiceLife(server.url, { clock: '2013-08-02T18:00:00.000Z', timeZone: 'Asia/Tokyo' });
     await life.subscribe('shotgun-monthly');
     let invoices = await life.invoices();
@@ -62,6 +62,20 @@ describe('an account in Asia/Tokyo (UTC+9)', () => {
     expect(invoices).toHaveLength(2);
     expectLines(invoices[1], ['RECURRING 2013-09-02 2013-10-02 249.95']);
     expect(invoices[1]!.invoiceDate).toBe('2013-09-02');
+
+    // 2013-09-10T18:30Z is 09-11 in Tokyo: a cancel now repairs [09-11, 10-02], 21 of the item's 30 days →
+    // 174.97. The repair and the invoice carry Tokyo dates, but Kill Bill dates the CBA_ADJ items with
+    // context.getCreatedDate().toLocalDate() (CBADao.buildCBAItem), the UTC day: 09-10.
+    await life.at('2013-09-10T18:30:00.000Z');
+    const sub = (await life.kb.accounts.getAccountBundles(life.accountId)).data[0]!.subscriptions![0]!;
+    await life.kb.subscriptions.cancelSubscriptionPlan(sub.subscriptionId!, 'test', undefined, undefined, undefined, 'IMMEDIATE', 'IMMEDIATE');
+    await life.settle();
+    invoices = await life.invoices();
+    expect(invoices).toHaveLength(3);
+    expectLines(invoices[2], ['REPAIR_ADJ 2013-09-11 2013-10-02 -174.97', 'CBA_ADJ 2013-09-10 2013-09-10 174.97']);
+    expect(invoices[2]!.invoiceDate).toBe('2013-09-11');
+    expectLines(invoices[1], ['RECURRING 2013-09-02 2013-10-02 249.95', 'CBA_ADJ 2013-09-10 2013-09-10 -174.97']);
+    expect(await life.balances()).toEqual({ accountBalance: '74.98', accountCBA: '0.00' });
   });
 
   it('subscribed with a requested date in the slight past (2013-08-02) starts then, on an invoice dated today', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Subscription } from 'killbill';
+import type { InvoiceDryRun, Subscription } from 'killbill';
 import { expectLines, invoiceLife, summary } from '../support/invoice-scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -32,11 +32,32 @@ describe('a Shotgun subscription on an account with BCD 31 (TestIntegration.test
     expect((await life.kb.subscriptions.getSubscription(sub.subscriptionId!)).data.chargedThroughDate).toBe('2012-03-02');
     expect(await life.balances()).toEqual({ accountBalance: '0.00', accountCBA: '0.00' });
 
+    // A dry run shows the coming invoice and writes nothing (TARGET_DATE and UPCOMING_INVOICE, §4.11).
+    for (const [body, targetDate] of [[{ dryRunType: 'TARGET_DATE' }, '2012-03-02'], [{ dryRunType: 'UPCOMING_INVOICE' }, undefined]] as const) {
+      const dry = await life.kb.invoices.generateDryRunInvoice(body as InvoiceDryRun, life.accountId, 'test', targetDate);
+      expect(dry.status).toBe(200);
+      expectLines(dry.data, ['RECURRING 2012-03-02 2012-03-31 233.82']);
+    }
+    expect(await life.invoices()).toHaveLength(1);
+
     // 2012-03-02: the trial ends; [03-02, 03-31] is 29 of the 31 days of [02-29, 03-31] → 233.82.
     await life.days(30);
     invoices = await life.invoices();
     expect(invoices).toHaveLength(2);
     expectLines(invoices[1], ['RECURRING 2012-03-02 2012-03-31 233.82']);
+    // The item says what it bills: the plan and phase, the catalog rate (the full month) and the subscription.
+    expect(invoices[1]!.items![0]).toMatchObject({
+      accountId: life.accountId,
+      invoiceId: invoices[1]!.invoiceId,
+      subscriptionId: sub.subscriptionId,
+      bundleId: sub.bundleId,
+      productName: 'Shotgun',
+      planName: 'shotgun-monthly',
+      phaseName: 'shotgun-monthly-evergreen',
+      currency: 'USD',
+      rate: 249.95,
+    });
+    expect(invoices[0]!.items![0]).toMatchObject({ planName: 'shotgun-monthly', phaseName: 'shotgun-monthly-trial', subscriptionId: sub.subscriptionId });
     expect(summary(invoices[1]!)).toEqual({ status: 'COMMITTED', invoiceDate: '2012-03-02', targetDate: '2012-03-02', amount: '233.82', creditAdj: '0.00', balance: '233.82' });
     expect((await life.kb.subscriptions.getSubscription(sub.subscriptionId!)).data.chargedThroughDate).toBe('2012-03-31');
     expect(await life.balances()).toEqual({ accountBalance: '233.82', accountCBA: '0.00' });
@@ -53,6 +74,7 @@ describe('a Shotgun subscription on an account with BCD 31 (TestIntegration.test
     expectLines(invoices[4], ['RECURRING 2012-05-31 2012-06-30 249.95']);
     expectLines(invoices[5], ['RECURRING 2012-06-30 2012-07-31 249.95']);
     expect(invoices.map((i) => i.invoiceDate)).toEqual(['2012-02-01', '2012-03-02', '2012-03-31', '2012-04-30', '2012-05-31', '2012-06-30']);
+    expect(invoices.map((i) => i.targetDate)).toEqual(['2012-02-01', '2012-03-02', '2012-03-31', '2012-04-30', '2012-05-31', '2012-06-30']);
     expect((await life.kb.subscriptions.getSubscription(sub.subscriptionId!)).data.chargedThroughDate).toBe('2012-07-31');
     // Nothing is paid in these lives: the account owes every invoice.
     expect(await life.balances()).toEqual({ accountBalance: '1233.62', accountCBA: '0.00' });
@@ -103,6 +125,29 @@ describe('an account created without a bill cycle day (DefaultInternalBillingApi
     expectLines(invoices[5], ['RECURRING 2012-07-01 2012-08-01 249.95', 'RECURRING 2012-07-01 2012-08-01 29.95']);
     expect((await life.kb.accounts.getAccount(life.accountId)).data.billCycleDayLocal).toBe(1);
     expect(await life.balances()).toEqual({ accountBalance: '801.76', accountCBA: '0.00' });
+  });
+});
+
+describe('an account whose only subscription is SUBSCRIPTION-aligned (DefaultInternalBillingApi.computeAccountBCD)', () => {
+  it('keeps BCD 0 while an annual plan bills on its own day, and takes one from the first ACCOUNT-aligned plan', async () => {
+    const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z' });
+    await life.subscribe('shotgun-annual');
+    await life.days(30); // 2012-05-01
+    let invoices = await life.invoices();
+    expect(invoices).toHaveLength(2);
+    expectLines(invoices[0], ['FIXED 2012-04-01 2012-05-01 0']);
+    expectLines(invoices[1], ['RECURRING 2012-05-01 2013-05-01 2399.95']);
+    expect((await life.kb.accounts.getAccount(life.accountId)).data.billCycleDayLocal).toBe(0);
+
+    // A monthly Pistol from 2012-05-01 ends its trial 2012-05-31: the account BCD becomes 31.
+    await life.subscribe('pistol-monthly');
+    expect((await life.kb.accounts.getAccount(life.accountId)).data.billCycleDayLocal).toBe(31);
+    await life.days(30); // 2012-05-31
+    invoices = await life.invoices();
+    expect(invoices).toHaveLength(4);
+    expectLines(invoices[2], ['FIXED 2012-05-01 2012-05-31 0']);
+    expectLines(invoices[3], ['RECURRING 2012-05-31 2012-06-30 29.95']);
+    expect(await life.balances()).toEqual({ accountBalance: '2429.90', accountCBA: '0.00' });
   });
 });
 

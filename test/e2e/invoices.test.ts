@@ -282,6 +282,20 @@ describe('migration invoices, tags and lists', () => {
     expect(await t.balances()).toEqual({ balance: 12.5, cba: 0 });
   });
 
+  it('keeps custom fields on invoices and items, and the change history of both', async () => {
+    const t = await setup();
+    const [item] = await t.charge(3, true);
+    await t.kb.invoices.createInvoiceCustomFields([{ name: 'po', value: 'PO-1' }], item!.invoiceId!, 'test');
+    expect((await t.kb.invoices.getInvoiceCustomFields(item!.invoiceId!)).data).toMatchObject([{ name: 'po', value: 'PO-1', objectType: 'INVOICE' }]);
+    const itemField = await t.write.post(`/1.0/kb/invoiceItems/${item!.invoiceItemId}/customFields`, [{ name: 'sku', value: 'A-7' }]);
+    expect(itemField.status).toBe(201);
+    expect((await t.write.get(`/1.0/kb/invoiceItems/${item!.invoiceItemId}/customFields`)).data).toMatchObject([{ name: 'sku', objectType: 'INVOICE_ITEM' }]);
+    const history = await t.kb.invoices.getInvoiceAuditLogsWithHistory(item!.invoiceId!);
+    expect(history.data[0]).toMatchObject({ changeType: 'INSERT', objectType: 'INVOICE' });
+    const itemHistory = await t.write.get(`/1.0/kb/invoiceItems/${item!.invoiceItemId}/auditLogsWithHistory`);
+    expect(itemHistory.data[0]).toMatchObject({ changeType: 'INSERT', objectType: 'INVOICE_ITEM', history: { type: 'EXTERNAL_CHARGE' } });
+  });
+
   it('lists an account’s invoices with Kill Bill’s filters', async () => {
     const t = await setup();
     const [a] = await t.charge(10, true);

@@ -19,6 +19,9 @@ import {
   TenantApi,
   NodesInfoApi,
   PluginInfoApi,
+  PaymentApi,
+  PaymentMethodApi,
+  PaymentTransactionApi,
   apiKey as kbApiKey,
   followLocationHeaderInterceptor,
 } from 'killbill';
@@ -54,6 +57,9 @@ export function killbill(basePath: string, tenant?: TenantCredentials, user = { 
     bundles: new BundleApi(config, basePath, http),
     nodesInfo: new NodesInfoApi(config, basePath, http),
     pluginsInfo: new PluginInfoApi(config, basePath, http),
+    payments: new PaymentApi(config, basePath, http),
+    paymentMethods: new PaymentMethodApi(config, basePath, http),
+    paymentTransactions: new PaymentTransactionApi(config, basePath, http),
   };
 }
 

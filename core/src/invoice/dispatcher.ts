@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import type { Account } from '../account/account.js';
-import { emitEvent } from '../bus/outbox.js';
 import type { CallContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
 import { AccountTime, type LocalDate } from '../subscription/account-time.js';
@@ -11,14 +10,16 @@ import { controlTagsIn, objectsWithControlTag } from '../tag/control-tag-reads.j
 import type { AccountId } from '../values/ids.js';
 import { newId } from '../values/ids.js';
 import { accountCbaOf, invoiceAmounts } from './balance.js';
-import { cbaForInvoice, useExistingCredit } from './cba.js';
+import { cbaForInvoice } from './cba.js';
+import { applyCredit, creditDay } from './credit.js';
+import { emitInvoiceCreation } from './ops/events.js';
 import type { InvoiceDeps } from './deps.js';
 import type { ExistingItem, GenerateItems, GeneratorResult } from './generator/types.js';
 import type { Invoice, InvoiceItem, InvoiceStatus } from './invoice.js';
 import { scheduleNextBilling } from './next-billing.js';
 import { isParked, unparkAccount } from '../tag/park.js';
 import type { AdditionalItem } from './plugin-hook.js';
-import { insertInvoice, insertItems, loadAccountInvoices, loadInvoiceRow, setInvoiceStatus, type NewItem } from './store.js';
+import { insertInvoice, insertItems, loadAccountInvoices, loadInvoice, loadInvoiceRow, setInvoiceStatus, type NewItem } from './store.js';
 
 /**
  * One invoice run for one account (Kill Bill's InvoiceDispatcher.processAccount), inside the caller's
@@ -51,7 +52,7 @@ export const MAX_MONTHS_IN_FUTURE = 36;
 
 export type DispatcherDeps = Pick<InvoiceDeps, 'clock' | 'logger' | 'accounts' | 'subscriptions' | 'plugins'> & { readonly generate: GenerateItems };
 
-const toExisting = (i: InvoiceItem): ExistingItem => ({
+const toExisting = (time: AccountTime) => (i: InvoiceItem): ExistingItem => ({
   id: i.id,
   invoiceId: i.invoiceId,
   type: i.type,
@@ -63,6 +64,7 @@ const toExisting = (i: InvoiceItem): ExistingItem => ({
   amount: i.amount,
   rate: i.rate,
   linkedItemId: i.linkedItemId,
+  createdDay: time.toLocalDate(i.createdDate),
 });
 
 export function createDispatcher(deps: DispatcherDeps) {
@@ -120,13 +122,13 @@ export function createDispatcher(deps: DispatcherDeps) {
       .filter((i) => i.status === 'COMMITTED' || i.id === reuse?.id)
       .flatMap((i) => i.items)
       .filter((i) => i.subscriptionId === null || !skipped.has(i.subscriptionId))
-      .map(toExisting);
+      .map(toExisting(time));
 
     const currency = account.currency ?? events.find((e) => e.currency !== null)?.currency ?? null;
     const result: GeneratorResult =
       currency === null || events.length === 0
         ? { items: [], nextBillingDates: new Map(), chargedThroughDates: new Map() }
-        : generate({ time, currency, targetDate, events, existing });
+        : generate({ time, currency, targetDate, events, existing, today });
 
     const committingDraft = reuse !== null && status === 'COMMITTED';
     if (result.items.length === 0 && !committingDraft) {
@@ -194,7 +196,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       const row = (await loadInvoiceRow(em, reuse.id))!;
       await insertItems(em, ctx, clock, row, newItems);
       if (committingDraft) await setInvoiceStatus(em, ctx, clock, row, 'COMMITTED');
-      invoice = (await loadAccountInvoices(em, account.recordId)).find((i) => i.id === reuse.id)!;
+      invoice = (await loadInvoice(em, reuse.id))!;
     } else {
       invoice = await insertInvoice(em, ctx, clock, { id: invoiceId, account, status, invoiceDate: today, targetDate, currency: cur, items: newItems });
     }
@@ -213,16 +215,9 @@ export function createDispatcher(deps: DispatcherDeps) {
   ) {
     const { account, time } = run;
     if (invoice?.status === 'COMMITTED') {
-      emitEvent(em, ctx, clock, { eventType: 'INVOICE_CREATION', objectType: 'INVOICE', objectId: invoice.id, accountRecordId: account.recordId, payload: { accountId: account.id, metaData: null } });
+      emitInvoiceCreation(em, ctx, clock, invoice);
       // Existing credit pays the other unpaid COMMITTED invoices, oldest first; each one touched is an INVOICE_ADJUSTMENT.
-      const all = await loadAccountInvoices(em, account.recordId);
-      for (const use of useExistingCredit(all, creditDay(clock.now()))) {
-        const row = (await loadInvoiceRow(em, use.invoiceId))!;
-        await insertItems(em, ctx, clock, row, [use.item]);
-        if (use.invoiceId !== invoice.id) {
-          emitEvent(em, ctx, clock, { eventType: 'INVOICE_ADJUSTMENT', objectType: 'INVOICE', objectId: use.invoiceId, accountRecordId: account.recordId, payload: { accountId: account.id, metaData: null } });
-        }
-      }
+      await applyCredit(em, ctx, clock, account, { created: new Set([invoice.id]) });
       // Charged-through dates come from committed items only (a DRAFT leaves them until it is committed).
       const ctds = new Map<string, DateTime>();
       for (const [sub, date] of result.chargedThroughDates) if (!skipped.has(sub)) ctds.set(sub, time.toInstant(date));
@@ -246,8 +241,6 @@ export function createDispatcher(deps: DispatcherDeps) {
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
-/** The day a CBA_ADJ is dated: Kill Bill's CBADao uses the call's created date as a UTC LocalDate. */
-const creditDay = (now: DateTime) => now.toUTC().toISODate() as LocalDate;
 
 function itemValue(i: NewItem, invoiceId: string, accountId: string, currency: Invoice['currency'], now: DateTime): InvoiceItem {
   return {

@@ -20,6 +20,7 @@ import { generateItems } from './generator/generate.js';
 import { createGuardedRun } from './run-guard.js';
 import { createInvoiceService } from './service.js';
 import { insertInvoice } from './store.js';
+import { applyCredit } from './credit.js';
 
 /**
  * Invoice runs end to end on a real server (MariaDB, Redis, bus, queues, test clock): the entitlement
@@ -243,6 +244,37 @@ describe('credit in runs', () => {
     expect(invoice.balance.toFixed(2)).toBe('0.00');
     const balance = await e.invoices.accountBalance(t.ctx, t.accountId);
     expect([balance.accountBalance.toFixed(2), balance.accountCBA.toFixed(2)]).toEqual(['-500.00', '500.00']);
+  });
+});
+
+describe('credit applied after a write', () => {
+  it('pays the unpaid invoice from a new credit and posts INVOICE_ADJUSTMENT for it', async () => {
+    const t = await setup();
+    await t.subscribe();
+    await t.drained();
+    await t.moveDays(30);
+    const unpaid = (await t.invoices()).find((i) => i.balance.gt(0))!;
+    const e = server.engine;
+    const account = await e.accounts.getById(t.ctx, t.accountId);
+    const touched = await writeTx(e.db, t.ctx, async (em) => {
+      await lockAccount(em, t.ctx.tenant.recordId, account.recordId);
+      const credit = await insertInvoice(em, t.ctx, e.clock, {
+        account, status: 'COMMITTED', invoiceDate: '2012-05-01' as LocalDate, targetDate: null, currency: 'USD',
+        items: [{ type: 'CREDIT_ADJ', amount: new Decimal(-1000) }, { type: 'CBA_ADJ', amount: new Decimal(1000) }],
+      });
+      return applyCredit(em, t.ctx, e.clock, account, { invoiceIds: [credit.id], created: new Set([credit.id]) });
+    });
+    expect([...touched]).toEqual([unpaid.id]);
+    const paid = await e.invoices.getById(t.ctx, unpaid.id);
+    expect(paid.items.at(-1)!.type).toBe('CBA_ADJ');
+    expect(paid.items.at(-1)!.amount.toFixed(2)).toBe('-500.00');
+    expect(paid.items.at(-1)!.description).toBe('Adjustment (use of account credit)');
+    expect(paid.balance.toFixed(2)).toBe('0.00');
+    const balance = await e.invoices.accountBalance(t.ctx, t.accountId);
+    expect([balance.accountBalance.toFixed(2), balance.accountCBA.toFixed(2)]).toEqual(['-500.00', '500.00']);
+    await t.drained();
+    const events = await queryDb<{ object_id: string }>(server.config.dbUrl, "select object_id from bus_events_history where event_type = 'INVOICE_ADJUSTMENT' and account_record_id = ?", [account.recordId]);
+    expect(events.map((r) => r.object_id)).toEqual([unpaid.id]);
   });
 });
 

@@ -29,9 +29,14 @@ const define = <N extends string>(n: number, name: N, description: string, appli
   autoInvoicingOff,
 });
 
+/**
+ * AUTO_INVOICING_OFF also applies to bundles (beyond Kill Bill 0.24, whose ControlTagType lists ACCOUNT
+ * only, while its billing code still skips subscriptions of a tagged bundle): issue #7 and the semantics
+ * guide ask for both levels.
+ */
 export const CONTROL_TAGS = [
   define(1, 'AUTO_PAY_OFF', 'Suspends payments until removed.', ['ACCOUNT'], true),
-  define(2, 'AUTO_INVOICING_OFF', 'Suspends invoicing until removed.', ['ACCOUNT'], false, true),
+  define(2, 'AUTO_INVOICING_OFF', 'Suspends invoicing until removed.', ['ACCOUNT', 'BUNDLE'], false, true),
   define(3, 'OVERDUE_ENFORCEMENT_OFF', 'Suspends overdue enforcement behaviour until removed.', ['ACCOUNT']),
   define(4, 'WRITTEN_OFF', 'Indicates that an invoice is written off. No billing or payment effect.', ['INVOICE']),
   define(5, 'MANUAL_PAY', "Indicates that Killbill doesn't process payments for that account (external payments only)", ['ACCOUNT'], true),

@@ -11,6 +11,8 @@ import { fromEpochDay, plusDays, plusMonths } from './dates.js';
 export interface DatedEvent {
   readonly event: BillingEvent;
   readonly date: LocalDate;
+  /** The catalog version's effective date as the explanations show it (ISO). */
+  readonly catalogEffectiveDate: string;
   readonly next: DatedEvent | null;
 }
 
@@ -40,6 +42,17 @@ function localDates(time: AccountTime): (instant: DateTime) => LocalDate {
 
 export function eventsBySubscription(events: readonly BillingEvent[], time: AccountTime): Map<string, DatedEvent[]> {
   const toLocalDate = localDates(time);
+  // Few catalog versions, many events: format each version's date once.
+  const isoByMillis = new Map<number, string>();
+  const isoOf = (instant: DateTime) => {
+    const ms = instant.toMillis();
+    let iso = isoByMillis.get(ms);
+    if (iso === undefined) {
+      iso = instant.toISO() ?? '';
+      isoByMillis.set(ms, iso);
+    }
+    return iso;
+  };
   const raw = new Map<string, BillingEvent[]>();
   for (const e of events) {
     const list = raw.get(e.subscriptionId);
@@ -52,7 +65,7 @@ export function eventsBySubscription(events: readonly BillingEvent[], time: Acco
     let next: DatedEvent | null = null;
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;
-      next = { event: e, date: toLocalDate(e.effectiveDate), next };
+      next = { event: e, date: toLocalDate(e.effectiveDate), catalogEffectiveDate: isoOf(e.catalogEffectiveDate), next };
       dated[i] = next;
     }
     out.set(id, dated);

@@ -42,7 +42,7 @@ function fixedItem(de: DatedEvent, target: LocalDate, currency: Currency): Propo
       kind: 'FIXED',
       billingEventId: e.eventId,
       billingEventType: e.type,
-      catalogEffectiveDate: e.catalogEffectiveDate.toISO() ?? '',
+      catalogEffectiveDate: de.catalogEffectiveDate,
       planName: e.planName,
       phaseName: e.phaseName,
     },

@@ -99,7 +99,7 @@ describe('the generator', () => {
     expect(Math.abs(Number(net(daily.existing)) - Number(net(once.items)))).toBeLessThan(0.05);
   });
 
-  it('lists each subscription its items by start date, FIXED before RECURRING', () => {
+  it("lists each subscription's items by start date, FIXED before RECURRING", () => {
     const events = [ev('2012-04-01', { fixedPrice: '5', billCycleDayLocal: 1 }), ev('2012-04-01', { subscriptionId: 'sub-2', billCycleDayLocal: 1 })];
     const { items } = run(events, '2012-05-01');
     expect(items.map((i) => `${i.subscriptionId} ${i.type} ${i.startDate}`)).toEqual([

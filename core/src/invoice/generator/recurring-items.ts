@@ -50,7 +50,6 @@ export function proposeRecurring(events: readonly DatedEvent[], target: LocalDat
     if (e.recurringPrice !== null && periods.length > 0) {
       const rate = e.recurringPrice.times(e.quantity);
       const rateText = rate.toString();
-      const catalogEffectiveDate = e.catalogEffectiveDate.toISO() ?? '';
       for (const p of periods) {
         items.push({
           type: 'RECURRING',
@@ -70,7 +69,7 @@ export function proposeRecurring(events: readonly DatedEvent[], target: LocalDat
             kind: 'RECURRING',
             billingEventId: e.eventId,
             billingEventType: e.type,
-            catalogEffectiveDate,
+            catalogEffectiveDate: de.catalogEffectiveDate,
             planName: e.planName,
             phaseName: e.phaseName,
             billingPeriod: e.billingPeriod,

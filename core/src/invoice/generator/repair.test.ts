@@ -1,7 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import type { BillingEvent } from '../../subscription/billing-events.js';
 import type { ExistingItem } from './types.js';
-import { d, ev, invoiceThrough, rows, run, stop } from './test-events.js';
+import { asExisting, d, ev, invoiceThrough, rows, run, stop } from './test-events.js';
 
 const monthly = (date: string, extra = {}) => ev(date, { recurringPrice: '29.95', billCycleDayLocal: 1, ...extra });
 
@@ -15,6 +16,42 @@ describe('repair of billed days no longer due', () => {
     expect(items[0]!.linkedItemId).toBe(first.existing[0]!.id);
     expect(items[0]!.explanation).toEqual({ kind: 'REPAIR_ADJ', repairedItemId: first.existing[0]!.id, repairedDays: 24, itemDays: 25, ratio: '0.96', cappedAt: null });
     expect([items[0]!.subscriptionId, items[0]!.planName]).toEqual([null, null]);
+  });
+
+  it("replays Kill Bill's testMultiplePartialRepairs: trial, change in trial, evergreen, two changes in one period", () => {
+    const trialOf = (date: string, planName: string, type: 'CREATE' | 'CHANGE') =>
+      ev(date, { type, planName, phaseType: 'TRIAL', fixedPrice: '0', recurringPrice: null, billingPeriod: 'NO_BILLING_PERIOD', phaseDuration: { unit: 'DAYS', number: 30 }, billCycleDayLocal: 1 });
+    const shotgun = trialOf('2012-04-01', 'shotgun-monthly', 'CREATE');
+    const rifleTrial = trialOf('2012-04-04', 'assault-rifle-monthly', 'CHANGE');
+    const rifle = ev('2012-05-01', { type: 'PHASE', planName: 'assault-rifle-monthly', recurringPrice: '599.95', billCycleDayLocal: 1 });
+    const blowdart = ev('2012-05-07', { type: 'CHANGE', planName: 'blowdart-monthly', phaseType: 'DISCOUNT', recurringPrice: '9.95', billCycleDayLocal: 1 });
+    const pistol = ev('2012-05-08', { type: 'CHANGE', planName: 'pistol-monthly', recurringPrice: '29.95', billCycleDayLocal: 1 });
+    const shotgunPhase = ev('2012-05-01', { type: 'PHASE', planName: 'shotgun-monthly', recurringPrice: '249.95', billCycleDayLocal: 1 });
+    // What the subscription's events are at each run: each change replaces the future it knew.
+    const steps: [string, BillingEvent[]][] = [
+      ['2012-04-01', [shotgun, shotgunPhase]],
+      ['2012-04-04', [shotgun, rifleTrial, rifle]],
+      ['2012-05-01', [shotgun, rifleTrial, rifle]],
+      ['2012-05-07', [shotgun, rifleTrial, rifle, blowdart]],
+      ['2012-05-08', [shotgun, rifleTrial, rifle, blowdart, pistol]],
+      ['2012-06-01', [shotgun, rifleTrial, rifle, blowdart, pistol]],
+      ['2012-06-01', [shotgun, rifleTrial, rifle, blowdart, pistol]],
+    ];
+    const existing: ExistingItem[] = [];
+    const runs = steps.map(([target, events]) => {
+      const { items } = run(events, target, { existing });
+      existing.push(...asExisting(items));
+      return rows(items);
+    });
+    expect(runs).toEqual([
+      ['FIXED 2012-04-01 2012-05-01 0'],
+      ['FIXED 2012-04-04 2012-05-01 0'],
+      ['RECURRING 2012-05-01 2012-06-01 599.95'],
+      ['RECURRING 2012-05-07 2012-06-01 8.02', 'REPAIR_ADJ 2012-05-07 2012-06-01 -483.83'],
+      ['RECURRING 2012-05-08 2012-06-01 23.19', 'REPAIR_ADJ 2012-05-08 2012-06-01 -7.7'],
+      ['RECURRING 2012-06-01 2012-07-01 29.95'],
+      [],
+    ]);
   });
 
   it('caps the repair of a 500 item already adjusted by 333.33 at the 166.67 left', () => {

@@ -122,7 +122,7 @@ export function reconcile(sub: SubscriptionItems, links: Links, currency: Curren
       if (b) billed.push(b);
     }
   }
-  const isIgnored = (p: ProposedItem) => ignored.has(matchKey(p.type, p.startDate, p.endDate, p.amount, p.rate, p.planName, p.phaseName));
+  const isIgnored = (p: ProposedItem) => ignored.size > 0 && ignored.has(matchKey(p.type, p.startDate, p.endDate, p.amount, p.rate, p.planName, p.phaseName));
 
   const owned: Owned[] = billed.flatMap((b) => b.remaining.map((s) => ({ ...s, owner: b }))).sort((a, b) => a.start - b.start);
   const out: ProposedItem[] = [];

@@ -8,9 +8,9 @@ import type { InvoiceItem, InvoiceStatus } from '../invoice.js';
 import type { InvoiceRow } from '../model.js';
 import { roundMoney } from '../money.js';
 import { insertInvoice, insertItems, type NewItem } from '../store.js';
-import { applyAccountCredit, reloadInvoices } from './apply-credit.js';
-import { emitInvoiceAdjustment, emitInvoiceCreation } from './events.js';
-import { inAccountTx, itemCurrency, lockedInvoiceRow, type OpFrame } from './frame.js';
+import { applyCredit } from '../credit.js';
+import { emitInvoiceCreation } from './events.js';
+import { inAccountTx, itemCurrency, lockedInvoiceRow, reloadInvoices, type OpFrame } from './frame.js';
 import { pluginItemsFor, pluginsAfter, pluginsBefore } from './plugins.js';
 
 /**
@@ -32,9 +32,10 @@ export interface AddOptions {
 const PERMISSION = { EXTERNAL_CHARGE: 'account:charge', TAX: 'account:charge', CREDIT_ADJ: 'account:credit' } as const;
 
 export async function addItems(deps: InvoiceDeps, ctx: CallContext, accountId: AccountId, kind: AddedKind, requests: readonly NewItemRequest[], options: AddOptions): Promise<InvoiceItem[]> {
-  if (requests.length === 0) throw new BillingError('INVALID_PARAMETER', 'At least one item is required', {});
-  for (const r of requests) checkAmount(kind, r);
   return inAccountTx(deps, ctx, accountId, PERMISSION[kind], async (f) => {
+    // Checked once the permission is (Kill Bill checks permissions before anything else).
+    if (requests.length === 0) throw new BillingError('INVALID_PARAMETER', 'At least one item is required', {});
+    for (const r of requests) checkAmount(kind, r);
     const effective = options.requestedDate ?? f.today;
     await pluginsBefore(f, effective);
     const status: InvoiceStatus = options.autoCommit ? 'COMMITTED' : 'DRAFT';
@@ -73,11 +74,11 @@ export async function addItems(deps: InvoiceDeps, ctx: CallContext, accountId: A
 
     const candidates = [...newInvoiceIds, ...onExisting.keys()];
     for (const id of candidates) await pluginItemsFor(f, id);
-    const touched = await applyAccountCredit(f.em, ctx, deps.clock, f.account.recordId, candidates, f.today);
-    const now = await reloadInvoices(f.em, f.account.recordId, [...candidates, ...touched]);
+    // Credit generated or used; other COMMITTED invoices paid by credit post INVOICE_ADJUSTMENT there (items
+    // appended to a DRAFT change nothing anyone acts on).
+    await applyCredit(f.em, ctx, deps.clock, f.account, { invoiceIds: candidates, created: new Set(newInvoiceIds) });
+    const now = await reloadInvoices(f.em, f.account.recordId, newInvoiceIds);
     for (const id of newInvoiceIds) if (status === 'COMMITTED') emitInvoiceCreation(f.em, ctx, deps.clock, now.get(id)!);
-    // Items appended to a DRAFT change nothing anyone acts on; credit used on other invoices does.
-    for (const id of touched) if (!candidates.includes(id)) emitInvoiceAdjustment(f.em, ctx, deps.clock, now.get(id)!);
     await pluginsAfter(f, effective, candidates);
     return created;
   });

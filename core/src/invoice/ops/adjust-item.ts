@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { CallContext } from '../../context.js';
 import { BillingError } from '../../errors/index.js';
+import { requirePermission } from '../../security/subject.js';
 import { parseCurrency } from '../../values/currency.js';
 import type { InvoiceDeps } from '../deps.js';
 import type { ItemAdjustmentRequest } from '../invoice-service.js';
@@ -8,10 +9,10 @@ import { ADJUSTABLE_ITEM_TYPES, type Invoice, type InvoiceItem } from '../invoic
 import { InvoiceItemEntity } from '../model.js';
 import { roundMoney } from '../money.js';
 import { insertItems, loadInvoice, toItem } from '../store.js';
-import { applyAccountCredit, reloadInvoices } from './apply-credit.js';
+import { applyCredit } from '../credit.js';
 import { emitInvoiceAdjustment } from './events.js';
 import { pluginItemsFor, pluginsAfter, pluginsBefore } from './plugins.js';
-import { accountOfInvoice, inAccountTx, invoiceNotFound, lockedInvoiceRow, type OpFrame } from './frame.js';
+import { accountOfInvoice, inAccountTx, invoiceNotFound, lockedInvoiceRow, reloadInvoices, type OpFrame } from './frame.js';
 
 /**
  * POST /1.0/kb/invoices/{invoiceId} (DefaultInvoiceUserApi.insertInvoiceItemAdjustment, InvoiceDaoHelper.
@@ -21,6 +22,7 @@ import { accountOfInvoice, inAccountTx, invoiceNotFound, lockedInvoiceRow, type 
  * Answers the invoice as it now is; NOT_FOUND when nothing is left to adjust (Kill Bill's bare 404).
  */
 export async function adjustItem(deps: InvoiceDeps, ctx: CallContext, invoiceId: string, request: ItemAdjustmentRequest): Promise<Invoice> {
+  requirePermission(ctx, 'invoice:item_adjust');
   if (request.amount !== null && !request.amount.gt(0)) {
     throw new BillingError('INVOICE_ITEM_ADJUSTMENT_AMOUNT_SHOULD_BE_POSITIVE', `Invoice adjustment amount ${request.amount.toString()} should be strictly positive`, {
       amount: request.amount.toString(),
@@ -72,10 +74,10 @@ export async function adjustItem(deps: InvoiceDeps, ctx: CallContext, invoiceId:
       },
     ]);
     await pluginItemsFor(f, invoice.id);
-    const touched = await applyAccountCredit(f.em, ctx, deps.clock, f.account.recordId, [invoice.id], f.today);
-    if (invoice.status === 'COMMITTED') touched.add(invoice.id);
-    const now = await reloadInvoices(f.em, f.account.recordId, [...touched, invoice.id]);
-    for (const id of touched) emitInvoiceAdjustment(f.em, ctx, deps.clock, now.get(id)!);
+    // Credit generated if the invoice went negative; each COMMITTED invoice given a CBA_ADJ posts INVOICE_ADJUSTMENT there.
+    const touched = await applyCredit(f.em, ctx, deps.clock, f.account, { invoiceIds: [invoice.id] });
+    const now = await reloadInvoices(f.em, f.account.recordId, [invoice.id]);
+    if (invoice.status === 'COMMITTED' && !touched.has(invoice.id)) emitInvoiceAdjustment(f.em, ctx, deps.clock, now.get(invoice.id)!);
     await pluginsAfter(f, day, [invoice.id]);
     return now.get(invoice.id)!;
   });

@@ -1,19 +1,22 @@
 import type { CallContext } from '../../context.js';
 import { BillingError } from '../../errors/index.js';
+import { requirePermission } from '../../security/subject.js';
 import { accountCbaOf } from '../balance.js';
-import type { LocalDate } from '../../subscription/account-time.js';
 import type { InvoiceDeps } from '../deps.js';
 import type { Invoice, InvoiceStatus } from '../invoice.js';
 import { InvoiceItemEntity, type InvoiceRow } from '../model.js';
 import { loadAccountInvoices, loadInvoice, setInvoiceStatus } from '../store.js';
-import { applyAccountCredit } from './apply-credit.js';
+import { applyCredit } from '../credit.js';
+import { chargedThroughDatesOf } from '../ctd.js';
 import { emitInvoiceAdjustment, emitInvoiceCreation } from './events.js';
 import { accountOfInvoice, inAccountTx, lockedInvoiceRow, type OpFrame } from './frame.js';
+import { pluginsAfter, pluginsBefore } from './plugins.js';
 
 /**
  * Invoice status changes (DefaultInvoiceUserApi.commitInvoice / voidInvoice, DefaultInvoiceDao.changeInvoiceStatus,
  * §4.9). Both re-run the account's credit over its unpaid invoices afterwards: a committed DRAFT may now use
- * credit (or, being a credit invoice, give it), a voided invoice no longer holds the credit it used.
+ * credit (or, being a credit invoice, give it), a voided invoice no longer holds the credit it used. Invoice
+ * plugins get priorCall and onSuccessCall only (Kill Bill inserts no items on a status change).
  */
 
 /** Called inside the commit's transaction once the invoice is COMMITTED (the run's charged-through-date update). */
@@ -21,15 +24,18 @@ export type OnCommitted = (f: OpFrame, invoice: Invoice) => Promise<void>;
 
 /** DRAFT → COMMITTED; INVOICE_CREATION posted (the payment domain then pays it). */
 export async function commitInvoice(deps: InvoiceDeps, ctx: CallContext, invoiceId: string, onCommitted?: OnCommitted): Promise<void> {
+  requirePermission(ctx, 'invoice:commit');
   const accountId = await accountOfInvoice(deps, ctx, invoiceId);
   await inAccountTx(deps, ctx, accountId, 'invoice:commit', async (f) => {
+    await pluginsBefore(f, f.today);
     const row = await lockedInvoiceRow(f, invoiceId);
     checkTransition(row, 'COMMITTED');
     await setInvoiceStatus(f.em, ctx, deps.clock, row, 'COMMITTED');
     const committed = (await loadInvoice(f.em, row.id))!;
     await (onCommitted ?? chargedThroughFromItems)(f, committed);
     emitInvoiceCreation(f.em, ctx, deps.clock, committed);
-    await applyAccountCredit(f.em, ctx, deps.clock, f.account.recordId, [], f.today);
+    await applyCredit(f.em, ctx, deps.clock, f.account, { created: new Set([row.id]) });
+    await pluginsAfter(f, f.today, [row.id]);
   });
 }
 
@@ -39,8 +45,10 @@ export async function commitInvoice(deps: InvoiceDeps, ctx: CallContext, invoice
  * items stop counting, so the next run bills them again (§4.9).
  */
 export async function voidInvoice(deps: InvoiceDeps, ctx: CallContext, invoiceId: string): Promise<void> {
+  requirePermission(ctx, 'invoice:void');
   const accountId = await accountOfInvoice(deps, ctx, invoiceId);
   await inAccountTx(deps, ctx, accountId, 'invoice:void', async (f) => {
+    await pluginsBefore(f, f.today);
     const row = await lockedInvoiceRow(f, invoiceId);
     const invoice = (await loadInvoice(f.em, row.id))!;
     if (invoice.status === 'COMMITTED') {
@@ -53,26 +61,15 @@ export async function voidInvoice(deps: InvoiceDeps, ctx: CallContext, invoiceId
     }
     checkTransition(row, 'VOID');
     await setInvoiceStatus(f.em, ctx, deps.clock, row, 'VOID');
-    await applyAccountCredit(f.em, ctx, deps.clock, f.account.recordId, [], f.today);
+    await applyCredit(f.em, ctx, deps.clock, f.account);
     emitInvoiceAdjustment(f.em, ctx, deps.clock, invoice);
+    await pluginsAfter(f, f.today, [row.id]);
   });
 }
 
-/**
- * InvoiceDispatcher.setChargedThroughDates: each subscription with FIXED or RECURRING items on the invoice is
- * charged through the latest end date among them (a FIXED item without one: its start), as an instant at the
- * account's reference time (§2). A DRAFT left them untouched until now (§4.9, AUTO_INVOICING_DRAFT).
- */
+/** InvoiceDispatcher.setChargedThroughDates on commit: from the committed items (ctd.ts), at the account's reference time (§2). */
 const chargedThroughFromItems: OnCommitted = async (f, invoice) => {
-  const latest = new Map<string, string>();
-  for (const item of invoice.items) {
-    if (item.subscriptionId === null || (item.type !== 'FIXED' && item.type !== 'RECURRING')) continue;
-    const end = item.endDate ?? item.startDate;
-    if (end === null) continue;
-    const seen = latest.get(item.subscriptionId);
-    if (seen === undefined || end > seen) latest.set(item.subscriptionId, end);
-  }
-  const dates = new Map([...latest].map(([sub, day]) => [sub, f.time.toInstant(day as LocalDate)] as const));
+  const dates = new Map([...chargedThroughDatesOf(invoice.items)].map(([sub, day]) => [sub, f.time.toInstant(day)] as const));
   await f.deps.subscriptions.setChargedThroughDates(f.em, f.ctx, dates);
 };
 

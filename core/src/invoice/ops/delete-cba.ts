@@ -1,14 +1,14 @@
 import { Decimal } from 'decimal.js';
 import type { CallContext } from '../../context.js';
 import { BillingError } from '../../errors/index.js';
+import { requirePermission } from '../../security/subject.js';
 import { touch } from '../../persistence/stamps.js';
 import { accountCbaOf } from '../balance.js';
 import type { InvoiceDeps } from '../deps.js';
 import { InvoiceEntity, InvoiceItemEntity, type InvoiceItemRow } from '../model.js';
 import { loadAccountInvoices, loadInvoice } from '../store.js';
-import { reloadInvoices } from './apply-credit.js';
 import { emitInvoiceAdjustment } from './events.js';
-import { accountOfInvoice, inAccountTx, invoiceNotFound, lockedInvoiceRow, type OpFrame } from './frame.js';
+import { accountOfInvoice, inAccountTx, invoiceNotFound, lockedInvoiceRow, reloadInvoices, type OpFrame } from './frame.js';
 
 /**
  * DELETE /1.0/kb/invoices/{invoiceId}/{itemId}/cba (DefaultInvoiceDao.deleteCBA, §4.6). On a COMMITTED,
@@ -21,6 +21,7 @@ import { accountOfInvoice, inAccountTx, invoiceNotFound, lockedInvoiceRow, type 
  * Items are changed in place (audited), as Kill Bill's updateItemFields; one INVOICE_ADJUSTMENT per invoice touched.
  */
 export async function deleteCba(deps: InvoiceDeps, ctx: CallContext, invoiceId: string, itemId: string): Promise<void> {
+  requirePermission(ctx, 'invoice:delete_cba');
   const accountId = await accountOfInvoice(deps, ctx, invoiceId);
   await inAccountTx(deps, ctx, accountId, 'invoice:delete_cba', async (f) => {
     const row = await lockedInvoiceRow(f, invoiceId);

@@ -10,7 +10,9 @@ import { AccountTime, type LocalDate } from '../../subscription/account-time.js'
 import { parseCurrency, type Currency } from '../../values/currency.js';
 import type { AccountId } from '../../values/ids.js';
 import type { InvoiceDeps } from '../deps.js';
+import type { Invoice } from '../invoice.js';
 import { InvoiceEntity, type InvoiceRow } from '../model.js';
+import { loadAccountInvoices } from '../store.js';
 
 /**
  * The frame every explicit invoice write shares (Kill Bill's InvoiceApiHelper.dispatchToInvoicePluginsAndInsertItems
@@ -71,4 +73,11 @@ export function itemCurrency(account: Account, given: string | null | undefined)
   }
   if (account.currency === null) throw new BillingError('CURRENCY_INVALID', `Invalid currency null, expected a currency: account ${account.id} has none`, { accountId: account.id });
   return account.currency;
+}
+
+/** The account's invoices as they are now (after writes in this transaction), by id, for answers and events. */
+export async function reloadInvoices(em: EntityManager, accountRecordId: number, ids: Iterable<string>): Promise<Map<string, Invoice>> {
+  const wanted = new Set(ids);
+  const all = await loadAccountInvoices(em, accountRecordId);
+  return new Map(all.filter((i) => wanted.has(i.id)).map((i) => [i.id, i]));
 }

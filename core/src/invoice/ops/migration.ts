@@ -23,8 +23,8 @@ export async function createMigrationInvoice(
   items: readonly (NewItemRequest & { itemType: InvoiceItemType })[],
   targetDate: LocalDate | null,
 ): Promise<Invoice> {
-  if (items.length === 0) throw new BillingError('INVALID_PARAMETER', 'A migration invoice needs at least one item', {});
   return inAccountTx(deps, ctx, accountId, 'invoice:trigger', async (f) => {
+    if (items.length === 0) throw new BillingError('INVALID_PARAMETER', 'A migration invoice needs at least one item', {});
     const currency = itemCurrency(f.account, items[0]!.currency);
     const invoice = await insertInvoice(f.em, ctx, deps.clock, {
       account: f.account,

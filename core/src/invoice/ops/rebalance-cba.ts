@@ -1,15 +1,15 @@
 import type { CallContext } from '../../context.js';
 import type { AccountId } from '../../values/ids.js';
 import type { InvoiceDeps } from '../deps.js';
-import { applyAccountCredit } from './apply-credit.js';
+import { applyCredit } from '../credit.js';
 import { inAccountTx } from './frame.js';
 
 /**
  * PUT /1.0/kb/accounts/{accountId}/cbaRebalancing (InvoiceUserApi.consumeExistingCBAOnAccountWithUnpaidInvoices):
- * the credit the account holds pays its unpaid COMMITTED invoices, oldest first. As Kill Bill, no event is posted.
+ * the credit the account holds pays its unpaid COMMITTED invoices, oldest first (each paid one posts INVOICE_ADJUSTMENT).
  */
 export async function rebalanceCba(deps: InvoiceDeps, ctx: CallContext, accountId: AccountId): Promise<void> {
   await inAccountTx(deps, ctx, accountId, 'invoice:delete_cba', async (f) => {
-    await applyAccountCredit(f.em, ctx, deps.clock, f.account.recordId, [], f.today);
+    await applyCredit(f.em, ctx, deps.clock, f.account);
   });
 }

@@ -12,7 +12,8 @@ import { accountCbaOf } from '../balance.js';
 import type { InvoiceDeps } from '../deps.js';
 import { InvoiceParentChildEntity } from '../model.js';
 import { insertInvoice, loadAccountInvoices } from '../store.js';
-import { applyAccountCredit, reloadInvoices } from './apply-credit.js';
+import { applyCredit } from '../credit.js';
+import { reloadInvoices } from './frame.js';
 import { emitInvoiceCreation } from './events.js';
 
 /**
@@ -74,7 +75,7 @@ export async function transferChildCredit(deps: InvoiceDeps, ctx: CallContext, c
     linkParentChild(em, ctx, deps, parent, parentInvoice.id, childInvoice.id, child.id);
     await em.flush();
     for (const [account, invoiceId] of [[child, childInvoice.id], [parent, parentInvoice.id]] as const) {
-      await applyAccountCredit(em, ctx, deps.clock, account.recordId, [invoiceId], todayOf(account, deps));
+      await applyCredit(em, ctx, deps.clock, account, { invoiceIds: [invoiceId], created: new Set([invoiceId]) });
       emitInvoiceCreation(em, ctx, deps.clock, (await reloadInvoices(em, account.recordId, [invoiceId])).get(invoiceId)!);
     }
   });

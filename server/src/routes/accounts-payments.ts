@@ -1,0 +1,93 @@
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../env.js';
+import { callContext, tenantContext } from '../http/call-context.js';
+import { decimalJsonObject } from '../http/decimal-json.js';
+import { kbJson } from '../http/kb-json.js';
+import { auditLevel, queryBoolean } from '../http/query.js';
+import { created, noContent } from '../http/responses.js';
+import { paymentMethodInput, required, transactionInput } from '../json/payment-request.js';
+import { accountIdParam } from './accounts-shared.js';
+import { renderPaymentMethods, renderPayments, startPayment } from './payments-render.js';
+import { controlPluginNames, ID, idParam, optionalQueryId, PAYMENT_METHODS, queryPluginProperties, requiredQuery } from './payments-shared.js';
+
+/**
+ * The payment paths of Kill Bill's AccountResource: the account's payment methods (add, list, refresh,
+ * set default) and its payments (list; POST starts an AUTHORIZE, PURCHASE or CREDIT), also by account
+ * external key. Mounted at /1.0/kb/accounts beside the accounts sub-app (fully specific paths).
+ */
+export const accountPayments = new Hono<AppEnv>();
+
+const engineOf = (c: Context<AppEnv>) => c.get('engine');
+
+// ---- payment methods ----
+
+accountPayments.post(`/:accountId${ID}/paymentMethods`, async (c) => {
+  const accountId = accountIdParam(c);
+  const input = paymentMethodInput(await decimalJsonObject(c));
+  const pluginName = required(input.pluginName, 'PaymentMethodJson pluginName should be specified', 'pluginName');
+  const ctx = callContext(c);
+  const method = await engineOf(c).payments.addPaymentMethod(ctx, accountId, {
+    pluginName,
+    externalKey: input.externalKey,
+    externalPaymentMethodId: input.externalPaymentMethodId,
+    pluginProperties: input.properties,
+    isDefault: queryBoolean(c, 'isDefault', false),
+    payAllUnpaidInvoices: queryBoolean(c, 'payAllUnpaidInvoices', false),
+    properties: queryPluginProperties(c),
+    controlPluginNames: controlPluginNames(c),
+  });
+  const [json] = await renderPaymentMethods(c, [method], 'NONE');
+  return created(c, `${PAYMENT_METHODS}/${method.id}`, json);
+});
+
+accountPayments.get(`/:accountId${ID}/paymentMethods`, async (c) => {
+  const accountId = accountIdParam(c);
+  const methods = await engineOf(c).payments.getAccountPaymentMethods(tenantContext(c), accountId, {
+    includedDeleted: queryBoolean(c, 'includedDeleted', false),
+    withPluginInfo: queryBoolean(c, 'withPluginInfo', false),
+    properties: queryPluginProperties(c),
+  });
+  return kbJson(c, await renderPaymentMethods(c, methods, auditLevel(c)));
+});
+
+accountPayments.put(`/:accountId${ID}/paymentMethods/refresh`, async (c) => {
+  const accountId = accountIdParam(c);
+  const pluginName = c.req.query('pluginName');
+  await engineOf(c).payments.refreshPaymentMethods(callContext(c), accountId, pluginName ? pluginName : null, queryPluginProperties(c));
+  return noContent(c);
+});
+
+accountPayments.put(`/:accountId${ID}/paymentMethods/:paymentMethodId${ID}/setDefault`, async (c) => {
+  const accountId = accountIdParam(c);
+  const paymentMethodId = idParam(c, 'paymentMethodId');
+  await engineOf(c).payments.setDefaultPaymentMethod(callContext(c), accountId, paymentMethodId, {
+    payAllUnpaidInvoices: queryBoolean(c, 'payAllUnpaidInvoices', false),
+    properties: queryPluginProperties(c),
+  });
+  return noContent(c);
+});
+
+// ---- payments ----
+
+accountPayments.get(`/:accountId${ID}/payments`, async (c) => {
+  const accountId = accountIdParam(c);
+  const payments = await engineOf(c).payments.getAccountPayments(tenantContext(c), accountId, {
+    withPluginInfo: queryBoolean(c, 'withPluginInfo', false),
+    withAttempts: queryBoolean(c, 'withAttempts', false),
+    properties: queryPluginProperties(c),
+  });
+  return kbJson(c, await renderPayments(c, payments, auditLevel(c)));
+});
+
+accountPayments.post(`/:accountId${ID}/payments`, async (c) => {
+  const accountId = accountIdParam(c);
+  const body = transactionInput(await decimalJsonObject(c));
+  return startPayment(c, accountId, body, optionalQueryId(c, 'paymentMethodId'));
+});
+
+accountPayments.post('/payments', async (c) => {
+  const externalKey = requiredQuery(c, 'externalKey', 'Account externalKey needs to be specified');
+  const body = transactionInput(await decimalJsonObject(c));
+  const account = await engineOf(c).accounts.getByExternalKey(tenantContext(c), externalKey);
+  return startPayment(c, account.id, body, optionalQueryId(c, 'paymentMethodId'));
+});
