@@ -29,6 +29,9 @@ import { createInvoiceService } from './invoice/service.js';
 import type { InvoiceService } from './invoice/invoice-service.js';
 import { createInvoicePluginHook } from './plugins/invoice-plugins.js';
 import { createInvoiceHtmlRenderer, type InvoiceHtmlRenderer } from './invoice/html/render.js';
+import { createPaymentService } from './payment/service.js';
+import type { PaymentService } from './payment/payment-service.js';
+import { createPaymentGateway } from './payment/plugin-call.js';
 
 /**
  * The composition root: builds every domain service once, in dependency order, and hands each only
@@ -61,6 +64,8 @@ export interface Engine {
   readonly subscriptions: SubscriptionService;
   /** Invoices: runs (bus, next-billing queue, API, dry run), reads, balances and credit, explicit writes. */
   readonly invoices: InvoiceService;
+  /** Payment methods and payments through payment plugins (and the built-in __EXTERNAL_PAYMENT__). */
+  readonly payments: PaymentService;
   /** Push notifications: per-tenant callbacks, signed POSTs of every external event, Kill Bill's retries. */
   readonly push: PushNotificationService;
   /** Plugin packages in KB_PLUGINS_DIR, the version running per plugin on this node, node commands. */
@@ -134,12 +139,15 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     { db, clock, logger, accounts, subscriptions, catalog, tags, tenants, objects, notifications, plugins: createInvoicePluginHook({ plugins, tenants, logger, order: config.invoicePlugins }) },
     { bus },
   );
+  // Subscribed before the bus starts: INVOICE_CREATION → a notification that pays the invoice (payment/invoice-payments.ts).
+  const payments = createPaymentService({ db, clock, logger, tags, objects, bus, notifications, gateway: createPaymentGateway({ plugins, tenants, logger }) });
   if (testClock) {
     testClock.onChange(() => notifications.wake());
     testClock.addPendingCheck(({ tenantRecordId }) => bus.pending(tenantRecordId));
     testClock.addPendingCheck(({ tenantRecordId, now }) => notifications.due(tenantRecordId, now));
     testClock.addPendingCheck(async ({ tenantRecordId }) => push.pending(tenantRecordId));
     testClock.addPendingCheck(async ({ tenantRecordId }) => pluginEvents.pending(tenantRecordId));
+    testClock.addPendingCheck(async () => payments.pendingInvoicePayments() > 0);
   }
   await bus.start();
   notifications.start();
@@ -162,6 +170,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     catalog,
     subscriptions,
     invoices,
+    payments,
     push,
     plugins,
     pluginEvents,

@@ -10,6 +10,7 @@ import { TagDefinitionEntity, TagEntity } from './tag/model.js';
 import { TenantEntity, TenantKvEntity } from './tenant/model.js';
 import { subscriptionEntities } from './subscription/model.js';
 import { invoiceEntities } from './invoice/model.js';
+import { paymentEntities } from './payment/model.js';
 
 /** Every table Billwright owns. Migrations are generated from this list (server/src/cli/create-migration.ts). */
 export const entities = [
@@ -31,4 +32,5 @@ export const entities = [
   NotificationHistoryEntity,
   ...subscriptionEntities,
   ...invoiceEntities,
+  ...paymentEntities,
 ];

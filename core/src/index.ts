@@ -31,10 +31,15 @@ export { invoiceAmounts, accountBalanceOf, accountCbaOf, isCreditInvoice, type I
 export { cbaForInvoice, useExistingCredit, type CreditUse } from './invoice/cba.js';
 export { applyCredit, creditDay, type CreditAccount } from './invoice/credit.js';
 export { chargedThroughDatesOf } from './invoice/ctd.js';
+export { prettyNamesFrom, type ItemPrettyNames, type PrettyNamesOf } from './invoice/pretty-names.js';
 export { roundMoney, sumMoney } from './invoice/money.js';
 export { loadAccountInvoices, loadInvoice, loadInvoiceRow, insertInvoice, insertItems, setInvoiceStatus, toInvoice, toItem, type NewItem, type NewInvoice } from './invoice/store.js';
 export { NEXT_BILLING_QUEUE } from './invoice/next-billing.js';
 export { INVOICE_TRIGGER_EVENTS } from './invoice/triggers.js';
+// The payment domain's engine side (its values and contract are exported below).
+export { createPaymentService } from './payment/service.js';
+export { createPaymentGateway, PAYMENT_PLUGIN_DEADLINE_MS, statusOf as paymentStatusOfPlugin, type PaymentGateway, type GatewayResult } from './payment/plugin-call.js';
+export { paymentEntities, PaymentEntity, PaymentMethodEntity, PaymentTransactionEntity, PaymentAttemptEntity } from './payment/model.js';
 export * from './catalog/simple-plan.js';
 export * from './catalog/index.js';
 export * from './subscription/index.js';
@@ -78,3 +83,29 @@ export { createInvoicePluginHook, INVOICE_PLUGIN_DEADLINE_MS, type InvoicePlugin
 export { NO_INVOICE_PLUGINS, type AdditionalItem, type InvoicePluginHook, type InvoiceRunContext, type PluginItems } from './invoice/plugin-hook.js';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitSnapshot, type CircuitState } from './plugins/circuit-breaker.js';
 export { createHostBackend, PLUGIN_STORAGE_PREFIX } from './plugins/backend.js';
+export {
+  EXTERNAL_PAYMENT_PLUGIN,
+  TRANSACTION_STATUSES,
+  TRANSACTION_TYPES,
+  type AddPaymentMethodRequest,
+  type ChargebackReversalRequest,
+  type ComboPaymentRequest,
+  type CompleteTransactionRequest,
+  type DeletePaymentMethodOptions,
+  type FollowUpRequest,
+  type NewPaymentRequest,
+  type Payment,
+  type PaymentAttempt,
+  type PaymentAttemptState,
+  type PaymentMethod,
+  type PaymentMethodPluginInfo,
+  type PaymentMethodReadOptions,
+  type PaymentPluginProperty,
+  type PaymentReadOptions,
+  type PaymentService,
+  type PaymentTarget,
+  type PaymentTransaction,
+  type TransactionOutcome,
+  type TransactionStatus,
+  type TransactionType,
+} from './payment/payment-service.js';

@@ -28,6 +28,11 @@ import { invoices } from './routes/invoices.js';
 import { invoiceWrites } from './routes/invoices-writes.js';
 import { credits } from './routes/credits.js';
 import { accountInvoices } from './routes/accounts-invoices.js';
+import { accountPayments } from './routes/accounts-payments.js';
+import { paymentMethods } from './routes/payment-methods.js';
+import { payments } from './routes/payments.js';
+import { paymentsCombo } from './routes/payments-combo.js';
+import { paymentTransactions } from './routes/payment-transactions.js';
 import { invoiceCustomFields, invoiceItemAudit, invoiceItemCustomFields, invoiceItemTags, invoiceTags } from './routes/invoice-items.js';
 import { catalogSimplePlan } from './routes/catalog-simple-plan.js';
 import { subscriptions } from './routes/subscriptions.js';
@@ -76,7 +81,7 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/plugins', pluginEndpoints);
 
   // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
-  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*', '/1.0/kb/credits/*', '/1.0/kb/invoiceItems/*'];
+  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*', '/1.0/kb/credits/*', '/1.0/kb/invoiceItems/*', '/1.0/kb/paymentMethods/*', '/1.0/kb/payments/*', '/1.0/kb/paymentTransactions/*'];
   for (const path of tenantScoped) {
     app.use(path, requireTenant);
     app.use(path.replace(/\/\*$/, ''), requireTenant);
@@ -118,5 +123,11 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/kb/invoiceItems', invoiceItemCustomFields);
   app.route('/1.0/kb/invoiceItems', invoiceItemAudit);
   app.route('/1.0/kb/accounts', accountInvoices);
+  // Payments: the account's payment methods and payments, then the payment resources; combo is a fixed path.
+  app.route('/1.0/kb/accounts', accountPayments);
+  app.route('/1.0/kb/paymentMethods', paymentMethods);
+  app.route('/1.0/kb/payments', paymentsCombo);
+  app.route('/1.0/kb/payments', payments);
+  app.route('/1.0/kb/paymentTransactions', paymentTransactions);
   return app;
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvoiceItem } from 'killbill';
 import { AUTO_INVOICING_DRAFT, AUTO_INVOICING_OFF, AUTO_INVOICING_REUSE_DRAFT, expectLines, invoiceLife, summary, type Life } from '../support/invoice-scenarios.js';
+import type { TagDefinitionId } from '@billwright/core';
+import { testCallContext } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -245,6 +247,56 @@ describe('AUTO_INVOICING_OFF and the explicit run (InvoiceDispatcher.processAcco
   });
 });
 
+/**
+ * AUTO_INVOICING_OFF on a bundle: Billwright lets the tag apply to bundles (core/src/tag/control-tags.ts, beyond
+ * Kill Bill 0.24's ControlTagType, which lists ACCOUNT only), and invoicing then does what Kill Bill's billing
+ * code does for a tagged bundle (DefaultInternalBillingApi: its subscriptions are skipped). The REST route for
+ * bundle tags is missing (BUG test below), so the tag is put through core.
+ */
+async function tagBundle(life: Life, bundleId: string, action: 'add' | 'remove') {
+  const tenant = await server.engine.tenants.getByApiKey(life.credentials.apiKey);
+  await server.engine.tags[action](testCallContext(tenant.recordId), 'BUNDLE', bundleId, [AUTO_INVOICING_OFF as TagDefinitionId]);
+  await life.settle();
+}
+
+describe('AUTO_INVOICING_OFF on a bundle (DefaultInternalBillingApi: subscriptions of a tagged bundle are skipped)', () => {
+  it('bills the other bundles only; once removed, the next run catches the bundle up', async () => {
+    const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
+    await life.subscribe('shotgun-monthly');
+    const pistol = await life.subscribe('pistol-monthly');
+    await tagBundle(life, pistol.bundleId!, 'add');
+    let invoices = await life.invoices();
+    expect(invoices).toHaveLength(2);
+    expectLines(invoices[1], ['FIXED 2012-04-01 2012-05-01 0']);
+    expect(invoices[1]!.items![0]!.subscriptionId).toBe(pistol.subscriptionId);
+
+    await life.days(30); // 2012-05-01: only the Shotgun is billed
+    invoices = await life.invoices();
+    expect(invoices).toHaveLength(3);
+    expectLines(invoices[2], ['RECURRING 2012-05-01 2012-06-01 249.95']);
+
+    // Removing the tag runs invoicing, as removing the account's does (Kill Bill's InvoiceTagHandler, which only
+    // knows the account tag; the bundle tag is Billwright's), and the bundle is caught up.
+    await tagBundle(life, pistol.bundleId!, 'remove');
+    invoices = await life.invoices();
+    expect(invoices).toHaveLength(4);
+    expectLines(invoices[3], ['RECURRING 2012-05-01 2012-06-01 29.95']);
+    expect(invoices[3]!.items![0]!.subscriptionId).toBe(pistol.subscriptionId);
+    expect(await life.balances()).toEqual({ accountBalance: '279.90', accountCBA: '0.00' });
+  });
+
+  // BUG: POST /1.0/kb/bundles/{bundleId}/tags answers 404: server/src/app.ts mounts objectTags for accounts,
+  // invoices and invoice items only. Kill Bill's BundleResource serves GET/POST/DELETE /bundles/{id}/tags
+  // (JaxRsResourceBase.createTags); without it a client cannot put the bundle-level AUTO_INVOICING_OFF.
+  it.fails('can be put and removed through the official client', async () => {
+    const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
+    const pistol = await life.subscribe('pistol-monthly');
+    await life.kb.bundles.createBundleTags([AUTO_INVOICING_OFF], pistol.bundleId!, 'test');
+    expect((await life.kb.bundles.getBundleTags(pistol.bundleId!)).data.map((t) => t.tagDefinitionName)).toEqual(['AUTO_INVOICING_OFF']);
+    await life.kb.bundles.deleteBundleTags(pistol.bundleId!, 'test', [AUTO_INVOICING_OFF]);
+  });
+});
+
 const ctdOf = async (life: Life, subscriptionId: string) => (await life.kb.subscriptions.getSubscription(subscriptionId)).data.chargedThroughDate ?? null;
 
 describe('AUTO_INVOICING_DRAFT on the account (TestIntegrationWithAutoInvoiceDraft.testAutoInvoicingDraftBasic)', () => {
@@ -287,26 +339,85 @@ describe('AUTO_INVOICING_DRAFT on the account (TestIntegrationWithAutoInvoiceDra
   });
 });
 
-describe('AUTO_INVOICING_DRAFT with AUTO_INVOICING_REUSE_DRAFT (TestIntegrationWithAutoInvoiceDraft.testAutoInvoicingReuseDraftBasic)', () => {
-  it('adds every run to the existing DRAFT, and commits it at the first run after AUTO_INVOICING_DRAFT is removed', async () => {
+describe('a DRAFT left uncommitted when AUTO_INVOICING_DRAFT is removed (TestIntegrationWithAutoInvoiceDraft.testWithExistingDraftInvoice)', () => {
+  // BUG: the period of the DRAFT is billed a second time, on a COMMITTED invoice: a duplicate charge
+  // (RECURRING 2017-07-16 2017-07-25 74.99 on both). Two causes: (1) core/src/invoice/dispatcher.ts builds the
+  // generator's existing items from COMMITTED invoices only (`.filter((i) => i.status === 'COMMITTED' || i.id
+  // === reuse?.id)`), while Kill Bill's DefaultInvoiceGenerator gets every non-VOID invoice, DRAFT included — its
+  // test asserts the next invoice holds "*only* [...] 2017-07-25 -> 2017-08-25 (and not 2017-07-16 -> 2017-07-25
+  // from the DRAFT invoice)"; killbill-semantics.md §4.9's "DRAFT invoices are excluded from existing items"
+  // repeats a misleading comment in InvoiceDispatcher.generateKillBillInvoice, whose code filters nothing.
+  // (2) triggers.ts runs invoicing when AUTO_INVOICING_DRAFT is removed (Kill Bill's InvoiceTagHandler: only
+  // AUTO_INVOICING_OFF), so the duplicate appears at the removal already.
+  it.fails('stays DRAFT, and the next run bills only what follows it, not its period again', async () => {
     const life = await invoiceLife(server.url, { clock: '2017-06-16T10:00:00.000Z', billCycleDayLocal: 25 });
-    await life.kb.accounts.createAccountTags([AUTO_INVOICING_DRAFT, AUTO_INVOICING_REUSE_DRAFT], life.accountId, 'test');
-    const charge = [{ accountId: life.accountId, amount: 10, currency: 'USD', description: 'Initial external charge', startDate: '2017-06-16', endDate: '2017-06-21' } as InvoiceItem];
-    const draftId = (await life.kb.invoices.createExternalCharges(charge, life.accountId, 'test', undefined, false)).data[0]!.invoiceId!;
-
+    await life.kb.accounts.createAccountTags([AUTO_INVOICING_DRAFT], life.accountId, 'test');
     await life.subscribe('shotgun-monthly');
-    let invoices = await life.invoices();
-    expect(invoices.map((i) => [i.invoiceId, i.status])).toEqual([[draftId, 'DRAFT']]);
-    expectLines(invoices[0], ['EXTERNAL_CHARGE 2017-06-16 2017-06-21 10', 'FIXED 2017-06-16 2017-07-16 0']);
+    await life.kb.invoices.commitInvoice((await life.invoices())[0]!.invoiceId!, 'test');
+    await life.settle();
 
     await life.days(30); // 2017-07-16
-    invoices = await life.invoices();
-    expect(invoices.map((i) => [i.invoiceId, i.status])).toEqual([[draftId, 'DRAFT']]);
-    expectLines(invoices[0], ['EXTERNAL_CHARGE 2017-06-16 2017-06-21 10', 'FIXED 2017-06-16 2017-07-16 0', 'RECURRING 2017-07-16 2017-07-25 74.99']);
+    let invoices = await life.invoices();
+    expect(invoices).toHaveLength(2);
+    expect(summary(invoices[1]!)).toMatchObject({ status: 'DRAFT', invoiceDate: '2017-07-16', balance: '0.00' });
+    expectLines(invoices[1], ['RECURRING 2017-07-16 2017-07-25 74.99']);
+    expect(await life.balances()).toEqual({ accountBalance: '0.00', accountCBA: '0.00' });
 
     await life.kb.accounts.deleteAccountTags(life.accountId, 'test', [AUTO_INVOICING_DRAFT]);
+    await life.settle();
+    expect(await life.invoices()).toHaveLength(2);
+
     await life.days(9); // 2017-07-25
     invoices = await life.invoices();
+    expect(invoices).toHaveLength(3);
+    expect(invoices.map((i) => i.status)).toEqual(['COMMITTED', 'DRAFT', 'COMMITTED']);
+    expectLines(invoices[2], ['RECURRING 2017-07-25 2017-08-25 249.95']);
+    expect(await life.balances()).toEqual({ accountBalance: '249.95', accountCBA: '0.00' });
+
+    await life.kb.invoices.commitInvoice(invoices[1]!.invoiceId!, 'test');
+    await life.settle();
+    expect(await life.balances()).toEqual({ accountBalance: '324.94', accountCBA: '0.00' });
+  });
+});
+
+/** TestIntegrationWithAutoInvoiceDraft.testAutoInvoicingReuseDraftBasic up to 2017-07-16: one DRAFT gathering every run. */
+async function reusedDraftThroughTrial() {
+  const life = await invoiceLife(server.url, { clock: '2017-06-16T10:00:00.000Z', billCycleDayLocal: 25 });
+  await life.kb.accounts.createAccountTags([AUTO_INVOICING_DRAFT, AUTO_INVOICING_REUSE_DRAFT], life.accountId, 'test');
+  const charge = [{ accountId: life.accountId, amount: 10, currency: 'USD', description: 'Initial external charge', startDate: '2017-06-16', endDate: '2017-06-21' } as InvoiceItem];
+  const draftId = (await life.kb.invoices.createExternalCharges(charge, life.accountId, 'test', undefined, false)).data[0]!.invoiceId!;
+
+  await life.subscribe('shotgun-monthly');
+  let invoices = await life.invoices();
+  expect(invoices.map((i) => [i.invoiceId, i.status])).toEqual([[draftId, 'DRAFT']]);
+  expectLines(invoices[0], ['EXTERNAL_CHARGE 2017-06-16 2017-06-21 10', 'FIXED 2017-06-16 2017-07-16 0']);
+
+  await life.days(30); // 2017-07-16
+  invoices = await life.invoices();
+  expect(invoices.map((i) => [i.invoiceId, i.status])).toEqual([[draftId, 'DRAFT']]);
+  expectLines(invoices[0], ['EXTERNAL_CHARGE 2017-06-16 2017-06-21 10', 'FIXED 2017-06-16 2017-07-16 0', 'RECURRING 2017-07-16 2017-07-25 74.99']);
+  expect(await life.balances()).toEqual({ accountBalance: '0.00', accountCBA: '0.00' });
+  return { life, draftId };
+}
+
+describe('AUTO_INVOICING_DRAFT with AUTO_INVOICING_REUSE_DRAFT (TestIntegrationWithAutoInvoiceDraft.testAutoInvoicingReuseDraftBasic)', () => {
+  it('adds every run (the subscription\'s trial, its first recurring period) to the existing DRAFT', async () => {
+    await reusedDraftThroughTrial();
+  });
+
+  // BUG: removing AUTO_INVOICING_DRAFT starts a run (core/src/invoice/triggers.ts TAG_TRIGGERS holds
+  // AUTO_INVOICING_DRAFT), which commits the reused DRAFT at once with 3 items; the 07-25 run then writes a
+  // second invoice. Kill Bill's InvoiceTagHandler runs invoicing only when AUTO_INVOICING_OFF leaves an ACCOUNT,
+  // so the DRAFT stays until the next run (07-25), which appends [07-25, 08-25] and commits it: 1 invoice,
+  // 4 items, COMMITTED (testAutoInvoicingReuseDraftBasic; killbill-semantics.md §4.9 "the next run").
+  it.fails('commits it at the first run after AUTO_INVOICING_DRAFT is removed, not at the removal', async () => {
+    const { life, draftId } = await reusedDraftThroughTrial();
+    await life.kb.accounts.deleteAccountTags(life.accountId, 'test', [AUTO_INVOICING_DRAFT]);
+    await life.settle();
+    expect((await life.invoices()).map((i) => [i.invoiceId, i.status, i.items!.length])).toEqual([[draftId, 'DRAFT', 3]]);
+
+    await life.days(9); // 2017-07-25
+    let invoices = await life.invoices();
     expect(invoices.map((i) => [i.invoiceId, i.status])).toEqual([[draftId, 'COMMITTED']]);
     expectLines(invoices[0], [
       'EXTERNAL_CHARGE 2017-06-16 2017-06-21 10',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectLines, invoiceLife } from '../support/invoice-scenarios.js';
+import { expectLines, invoiceLife, lines, type Life } from '../support/invoice-scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -20,7 +20,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const bcdOf = async (life: Awaited<ReturnType<typeof invoiceLife>>) => (await life.kb.accounts.getAccount(life.accountId)).data.billCycleDayLocal;
+const bcdOf = async (life: Life) => (await life.kb.accounts.getAccount(life.accountId)).data.billCycleDayLocal;
 
 describe('an account in Pacific/Samoa (UTC-11)', () => {
   it('subscribed at 2013-08-02T06:00Z starts on 2013-08-01, gets BCD 31 and renews on the 31st and 30th', async () => {
@@ -51,7 +51,7 @@ describe('an account in Pacific/Samoa (UTC-11)', () => {
 describe('an account in Asia/Tokyo (UTC+9)', () => {
   it('subscribed at 2013-08-02T18:00Z starts on 2013-08-03, gets BCD 2, renews on the 2nd, and dates credit by the UTC day', async () => {
     const life = await invoiceLife(server.url, { clock: '2013-08-02T18:00:00.000Z', timeZone: 'Asia/Tokyo' });
-    await life.subscribe('shotgun-monthly');
+    const sub = await life.subscribe('shotgun-monthly');
     let invoices = await life.invoices();
     expectLines(invoices[0], ['FIXED 2013-08-03 2013-09-02 0']);
     expect(invoices[0]!.invoiceDate).toBe('2013-08-03');
@@ -67,7 +67,6 @@ describe('an account in Asia/Tokyo (UTC+9)', () => {
     // 174.97. The repair and the invoice carry Tokyo dates, but Kill Bill dates the CBA_ADJ items with
     // context.getCreatedDate().toLocalDate() (CBADao.buildCBAItem), the UTC day: 09-10.
     await life.at('2013-09-10T18:30:00.000Z');
-    const sub = (await life.kb.accounts.getAccountBundles(life.accountId)).data[0]!.subscriptions![0]!;
     await life.kb.subscriptions.cancelSubscriptionPlan(sub.subscriptionId!, 'test', undefined, undefined, undefined, 'IMMEDIATE', 'IMMEDIATE');
     await life.settle();
     invoices = await life.invoices();
@@ -145,18 +144,15 @@ describe('an account in America/Los_Angeles created in summer (PDT, UTC-7)', () 
     expect(invoices[3]!.invoiceDate).toBe('2015-12-01');
     expect(invoices[3]!.targetDate).toBe('2015-12-01');
 
-    // And after the change back to PDT (2016-03-13) the 1st stays the 1st.
-    await life.at('2016-01-01T07:40:00.000Z');
-    await life.at('2016-02-01T07:40:00.000Z');
-    await life.at('2016-03-01T07:40:00.000Z');
+    // And past the change back to PDT (2016-03-13) the 1st stays the 1st (one clock move over four renewals;
+    // how the runs split them is invoice-life-trial's concern, here only the periods billed).
     await life.at('2016-04-01T07:40:00.000Z');
     invoices = await life.invoices();
-    expect(invoices).toHaveLength(8);
-    expect(invoices.slice(4).map((i) => i.items!.map((it) => `${it.startDate} ${it.endDate}`).join())).toEqual([
-      '2016-01-01 2016-02-01',
-      '2016-02-01 2016-03-01',
-      '2016-03-01 2016-04-01',
-      '2016-04-01 2016-05-01',
+    expect(invoices.slice(4).flatMap(lines).sort()).toEqual([
+      'RECURRING 2016-01-01 2016-02-01 249.95',
+      'RECURRING 2016-02-01 2016-03-01 249.95',
+      'RECURRING 2016-03-01 2016-04-01 249.95',
+      'RECURRING 2016-04-01 2016-05-01 249.95',
     ]);
   });
 });

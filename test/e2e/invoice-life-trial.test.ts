@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvoiceDryRun, Subscription } from 'killbill';
-import { expectLines, invoiceLife, summary } from '../support/invoice-scenarios.js';
+import { expectLines, invoiceLife, lines, summary, type Life } from '../support/invoice-scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -82,6 +82,11 @@ describe('a Shotgun subscription on an account with BCD 31 (TestIntegration.test
     // Re-running generation with nothing changed writes nothing (InvoiceResource.createFutureInvoice turns
     // INVOICE_NOTHING_TO_DO into a bare 404).
     expect((await life.runInvoice()).status).toBe(404);
+    expect(await life.invoices()).toHaveLength(6);
+    // A target date more than maxNumberOfMonthsInFuture (36) months ahead is refused (4005), writing nothing.
+    const tooFar = await life.runInvoice('2015-07-31');
+    expect(tooFar.status).toBe(400);
+    expect(tooFar.data.code).toBe(4005);
     expect(await life.invoices()).toHaveLength(6);
   });
 });
@@ -168,7 +173,7 @@ describe('BCD 31 through a common-year February (TestIntegrationInvoice.testInte
   });
 });
 
-const updateBcd = async (life: Awaited<ReturnType<typeof invoiceLife>>, subscriptionId: string, bcd: number) => {
+const updateBcd = async (life: Life, subscriptionId: string, bcd: number) => {
   expect((await life.kb.subscriptions.updateSubscriptionBCD({ billCycleDayLocal: bcd } as Subscription, subscriptionId, 'test')).status).toBe(204);
   await life.settle();
 };
@@ -233,5 +238,35 @@ describe('a subscription BCD change (TestWithBCDUpdate)', () => {
     expect(invoices).toHaveLength(4);
     expectLines(invoices[3], ['RECURRING 2016-06-15 2016-07-15 249.95']);
     expect(await life.balances()).toEqual({ accountBalance: '612.78', accountCBA: '0.00' });
+  });
+});
+
+describe('the target date of a run that the clock reached late (InvoiceListener / InvoiceDispatcher)', () => {
+  // Kill Bill targets the notification's own date (InvoiceListener.handleNextBillingDateEvent:
+  // context.toLocalDate(eventDateTime)), and the run then schedules the next, already due, notification: one
+  // invoice per renewal, each targeted at its date — also after any delay in processing (a node down).
+  it('writes one invoice per renewal passed, each targeted at its own date', async () => {
+    const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
+    await life.subscribe('pistol-monthly-notrial');
+    await life.at('2012-07-01T12:00:00.000Z');
+    const invoices = await life.invoices();
+    expect(invoices.map((i) => [i.targetDate, ...lines(i)])).toEqual([
+      ['2012-04-01', 'RECURRING 2012-04-01 2012-05-01 19.95'],
+      ['2012-05-01', 'RECURRING 2012-05-01 2012-06-01 19.95'],
+      ['2012-06-01', 'RECURRING 2012-06-01 2012-07-01 19.95'],
+      ['2012-07-01', 'RECURRING 2012-07-01 2012-08-01 19.95'],
+    ]);
+  });
+
+  // A subscription event's run targets the transition's effective date
+  // (InvoiceDispatcher.processSubscriptionForInvoiceGeneration: context.toLocalDate(transition.getEffectiveTransitionTime())).
+  it('targets the phase change\'s date when the clock passed it', async () => {
+    const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
+    await life.subscribe('shotgun-monthly');
+    await life.days(31); // 2012-05-02, past the 05-01 phase change
+    const invoices = await life.invoices();
+    expect(invoices).toHaveLength(2);
+    expectLines(invoices[1], ['RECURRING 2012-05-01 2012-06-01 249.95']);
+    expect([invoices[1]!.invoiceDate, invoices[1]!.targetDate]).toEqual(['2012-05-02', '2012-05-01']);
   });
 });

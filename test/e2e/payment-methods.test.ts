@@ -33,6 +33,7 @@ describe('adding payment methods', () => {
     expect(res.status).toBe(201);
     expect(res.headers['location']).toMatch(new RegExp(`/1\\.0/kb/paymentMethods/${res.data.paymentMethodId}$`));
     const pm = (await t.kb.paymentMethods.getPaymentMethod(res.data.paymentMethodId)).data;
+    expect(Object.keys(pm)).toEqual(['paymentMethodId', 'externalKey', 'accountId', 'isDefault', 'pluginName', 'pluginInfo', 'auditLogs']);
     expect(pm).toMatchObject({ accountId: t.accountId, pluginName: EXTERNAL_PAYMENT, isDefault: false, externalKey: pm.paymentMethodId });
     expect((await t.kb.accounts.getAccount(t.accountId)).data.paymentMethodId).toBeNull();
   });

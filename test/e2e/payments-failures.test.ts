@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentTransaction } from 'killbill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killbill, rawHttp } from '../support/killbill.js';
 import { paymentTenant, startPaymentServer, TEST_PAYMENT, transactionLines, type PaymentServer } from '../support/payments.js';
 
 /**
@@ -48,11 +49,15 @@ describe('gateway outcomes', () => {
       gatewayErrorMsg: 'Your card was declined.',
     });
     // The official client sees the 402 as an error carrying the same body.
-    const thrown = await t.kb.accounts
+    type Answer = { status: number; data: { transactions?: PaymentTransaction[] } };
+    const thrown: Answer = await t.kb.accounts
       .processPayment(tx({ transactionType: 'PURCHASE', amount: 1 }), t.accountId, 'test', undefined, undefined, ['test.mode=decline'])
-      .catch((e: { response: { status: number; data: { transactions: PaymentTransaction[] } } }) => e.response);
+      .then(
+        (r) => ({ status: r.status, data: r.data }),
+        (e: { response: Answer }) => e.response,
+      );
     expect(thrown.status).toBe(402);
-    expect(thrown.data.transactions[0]?.status).toBe('PAYMENT_FAILURE');
+    expect(thrown.data.transactions?.[0]?.status).toBe('PAYMENT_FAILURE');
   });
 
   it('declines every call while the tenant config says mode=decline (uploadPluginConfig), and recovers after', async () => {
@@ -175,5 +180,27 @@ describe('tenant isolation', () => {
     expect((await mine.kb.payments.getPayments()).data).toEqual([]);
     // Untouched for its owner.
     expect((await theirs.kb.payments.getPayment(paymentId)).data.capturedAmount).toBe(0);
+  });
+});
+
+describe('permissions', () => {
+  it('needs payment:trigger to pay and payment:refund to refund (403 otherwise), as Kill Bill’s PaymentApi', async () => {
+    const t = await payer();
+    const role = `cashier-${randomUUID().slice(0, 8)}`;
+    const admin = killbill(url);
+    await admin.security.addRoleDefinition({ role, permissions: ['payment:trigger'] }, 'test');
+    const user = { username: `cashier-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` };
+    await admin.security.addUserRoles({ ...user, roles: [role] }, 'test');
+    const cashier = rawHttp(url, t.credentials, user);
+    cashier.defaults.headers.common['X-Killbill-CreatedBy'] = 'cashier';
+
+    const paid = await cashier.post(`/1.0/kb/accounts/${t.accountId}/payments`, { transactionType: 'PURCHASE', amount: 5 });
+    expect(paid.status).toBe(201);
+    const refund = await cashier.post(`/1.0/kb/payments/${paid.data.paymentId}/refunds`, { amount: 5 });
+    expect(refund.status).toBe(403);
+    expect(refund.data.message).toContain('payment:refund');
+    expect((await cashier.post(`/1.0/kb/payments/${paid.data.paymentId}/chargebacks`, { amount: 5 })).status).toBe(403);
+    expect((await t.kb.payments.getPayment(paid.data.paymentId)).data.refundedAmount).toBe(0);
+
   });
 });

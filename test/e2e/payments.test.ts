@@ -70,7 +70,11 @@ describe('purchase', () => {
       status: 'SUCCESS',
     });
     expect(purchase!.effectiveDate).toMatch(ISO_INSTANT);
-    expect(purchase!.firstPaymentReferenceId).toMatch(/^tp_/);
+    // As Kill Bill, the gateway's side (references, properties) shows only withPluginInfo.
+    expect(purchase).toMatchObject({ firstPaymentReferenceId: null, secondPaymentReferenceId: null, properties: null });
+    const withInfo = (await t.kb.payments.getPayment(paymentId, true)).data.transactions![0]!;
+    expect(withInfo.firstPaymentReferenceId).toMatch(/^tp_/);
+    expect(withInfo.properties).toContainEqual(expect.objectContaining({ key: 'test.mode', value: 'succeed' }));
   });
 
   it('uses the given external keys and payment method, and the client follows the Location', async () => {
@@ -146,8 +150,17 @@ describe('authorize, capture, refund, void', () => {
 
     const capture = await t.http.post(`/1.0/kb/payments/${auth.paymentId}`, { amount: 10 });
     expect(capture.status).toBe(400);
+    expect(capture.headers['location']).toBeUndefined();
     expect(capture.data).toMatchObject({ code: 7032, className: expect.stringContaining('PaymentApiException') });
     expect((await t.kb.payments.getPayment(auth.paymentId!)).data.transactions).toHaveLength(2);
+  });
+
+  it('voids with no body at all, sent as a form the way body-less client calls are (204)', async () => {
+    const t = await payer();
+    const auth = (await t.kb.accounts.processPayment(tx({ transactionType: 'AUTHORIZE', amount: 9 }), t.accountId, 'test')).data;
+    const res = await t.http.delete(`/1.0/kb/payments/${auth.paymentId}`, { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(res.status).toBe(204);
+    expect((await t.kb.payments.getPayment(auth.paymentId!)).data.transactions?.map((x) => x.transactionType)).toEqual(['AUTHORIZE', 'VOID']);
   });
 
   it('refuses to refund an authorization that was never captured, and to void a purchase (400, 7032)', async () => {
@@ -273,6 +286,27 @@ describe('combo payments', () => {
   });
 });
 
+describe('combo payments on an existing account', () => {
+  it('finds the account by id and takes AccountJson numbers (billCycleDayLocal) when it creates one', async () => {
+    const t = await payer();
+    const byId = (await t.kb.payments.createComboPayment({ account: { accountId: t.accountId } as Account, transaction: { transactionType: 'AUTHORIZE', amount: 4 } }, 'test')).data;
+    // No paymentMethod: the account's default, as Kill Bill's combo call.
+    expect(byId).toMatchObject({ accountId: t.accountId, paymentMethodId: t.paymentMethodId, authAmount: 4 });
+
+    const externalKey = `combo-bcd-${randomUUID()}`;
+    const body = {
+      account: { name: 'Combo BCD', externalKey, currency: 'USD', billCycleDayLocal: 15 } as Account,
+      paymentMethod: { pluginName: TEST_PAYMENT, externalKey: `card-${randomUUID()}` },
+      transaction: { transactionType: 'PURCHASE', amount: 1 },
+    } as ComboPaymentTransaction;
+    await t.kb.payments.createComboPayment(body, 'test');
+    expect((await t.kb.accounts.getAccountByKey(externalKey)).data.billCycleDayLocal).toBe(15);
+    // The method found again by its external key: still one method.
+    const again = (await t.kb.payments.createComboPayment(body, 'test')).data;
+    expect((await t.kb.accounts.getPaymentMethodsForAccount(again.accountId!)).data).toHaveLength(1);
+  });
+});
+
 describe('finding payments', () => {
   it('finds a payment by id, external key, transaction id and transaction external key; lists the account’s', async () => {
     const t = await payer();
@@ -305,8 +339,12 @@ describe('finding payments', () => {
 
   it('pages through the tenant’s payments with pagination headers and searches them', async () => {
     const t = await payer();
+    const paymentExternalKey = `search-${randomUUID()}`;
     const made: Payment[] = [];
-    for (const amount of [1, 2, 3]) made.push((await t.kb.accounts.processPayment(tx({ transactionType: 'PURCHASE', amount }), t.accountId, 'test')).data);
+    for (const amount of [1, 2, 3]) {
+      const keys = amount === 2 ? { paymentExternalKey } : {};
+      made.push((await t.kb.accounts.processPayment(tx({ transactionType: 'PURCHASE', amount, ...keys }), t.accountId, 'test')).data);
+    }
     const page = await t.http.get('/1.0/kb/payments/pagination?offset=1&limit=1');
     expect(page.status).toBe(200);
     expect(page.data).toHaveLength(1);
@@ -314,10 +352,10 @@ describe('finding payments', () => {
     expect(page.headers['x-killbill-pagination-totalnbrecords']).toBe('3');
     expect(page.headers['x-killbill-pagination-nextoffset']).toBe('2');
     expect((await t.kb.payments.getPayments()).data).toHaveLength(3);
-    // Kill Bill searches through the payment plugins; test-payment finds a payment by its id or gateway reference.
     const wanted = made[1]!;
+    expect((await t.kb.payments.searchPayments(paymentExternalKey)).data.map((p) => p.paymentId)).toEqual([wanted.paymentId]);
     expect((await t.kb.payments.searchPayments(wanted.paymentId!)).data.map((p) => p.paymentId)).toEqual([wanted.paymentId]);
-    const reference = wanted.transactions![0]!.firstPaymentReferenceId!;
-    expect((await t.kb.payments.searchPayments(reference, 0, 100, false, false, TEST_PAYMENT)).data.map((p) => p.paymentId)).toEqual([wanted.paymentId]);
+    const searched = await t.http.get(`/1.0/kb/payments/search/${paymentExternalKey}`);
+    expect(searched.headers['x-killbill-pagination-totalnbrecords']).toBe('1');
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Account, NodeCommand, Payment, PaymentMethod, PaymentTransaction } from 'killbill';
-import { killbill, newTenant, writingHttp, type Kb } from './killbill.js';
+import { killbill, newTenant, writingHttp } from './killbill.js';
 import { startTestServer, type TestServer } from './server.js';
 
 /**
@@ -73,4 +73,3 @@ export function aggregates(payment: Payment) {
   };
 }
 
-export type { Kb };

@@ -149,6 +149,29 @@ export const ErrorCode = {
   INVOICE_PLUGIN_FAILED: { code: 90070, className: 'InvoicePluginApiException' },
   /** An invoice plugin returned an item the host cannot write (bad amount, other currency, unknown link). */
   INVOICE_PLUGIN_INVALID_ITEM: { code: 90071, className: 'InvoicePluginApiException' },
+  // Payments (Kill Bill's 7000 range; core/src/payment)
+  PAYMENT_NO_SUCH_PAYMENT_METHOD: { code: 7000, className: 'PaymentApiException' },
+  PAYMENT_REFUND_AMOUNT_NEGATIVE_OR_NULL: { code: 7001, className: 'PaymentApiException' },
+  PAYMENT_ADD_PAYMENT_METHOD: { code: 7005, className: 'PaymentApiException' },
+  PAYMENT_REFRESH_PAYMENT_METHOD: { code: 7006, className: 'PaymentApiException' },
+  PAYMENT_DEL_PAYMENT_METHOD: { code: 7007, className: 'PaymentApiException' },
+  PAYMENT_NO_SUCH_PAYMENT: { code: 7020, className: 'PaymentApiException' },
+  PAYMENT_NO_DEFAULT_PAYMENT_METHOD: { code: 7021, className: 'PaymentApiException' },
+  PAYMENT_DEL_DEFAULT_PAYMENT_METHOD: { code: 7022, className: 'PaymentApiException' },
+  PAYMENT_EXTERNAL_PAYMENT_METHOD_ALREADY_EXISTS: { code: 7023, className: 'PaymentApiException' },
+  PAYMENT_NO_SUCH_SUCCESS_PAYMENT: { code: 7024, className: 'PaymentApiException' },
+  PAYMENT_NO_SUCH_PAYMENT_PLUGIN: { code: 7028, className: 'PaymentApiException' },
+  PAYMENT_ACTIVE_TRANSACTION_KEY_EXISTS: { code: 7030, className: 'PaymentApiException' },
+  PAYMENT_INVALID_PARAMETER: { code: 7031, className: 'PaymentApiException' },
+  PAYMENT_INVALID_OPERATION: { code: 7032, className: 'PaymentApiException' },
+  PAYMENT_METHOD_DIFFERENT_ACCOUNT_ID: { code: 7033, className: 'PaymentApiException' },
+  PAYMENT_DIFFERENT_ACCOUNT_ID: { code: 7034, className: 'PaymentApiException' },
+  PAYMENT_TRANSACTION_DIFFERENT_ACCOUNT_ID: { code: 7035, className: 'PaymentApiException' },
+  PAYMENT_PLUGIN_TIMEOUT: { code: 7100, className: 'PaymentApiException' },
+  PAYMENT_PLUGIN_API_ABORTED: { code: 7106, className: 'PaymentApiException' },
+  PAYMENT_PLUGIN_EXCEPTION: { code: 7199, className: 'PaymentApiException' },
+  /** A transaction with this key is being processed right now (another request, maybe on another node). */
+  PAYMENT_TRANSACTION_IN_FLIGHT: { code: 90090, className: 'PaymentApiException' },
 } as const satisfies Record<string, { code: number; className: string }>;
 
 export type ErrorCode = keyof typeof ErrorCode;

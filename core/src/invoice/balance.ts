@@ -45,7 +45,10 @@ export interface InvoiceAmounts {
   readonly refundAdj: Decimal;
   /** Σ successful ATTEMPT rows. */
   readonly paidAmount: Decimal;
-  /** charged + credited [+ CREDIT_ADJ of a credit invoice] − (paid + refunded); 0 when DRAFT, VOID, written off or migrated. */
+  /**
+   * charged + credited [+ CREDIT_ADJ of a credit invoice] − (paid + refunded); 0 when DRAFT, VOID, written off
+   * or migrated, and for a child invoice whose parent invoice reads 0 (`childInvoiceBalance`, applied by store.ts).
+   */
   readonly balance: Decimal;
 }
 
@@ -66,6 +69,15 @@ export function invoiceAmounts(items: readonly AmountItem[], payments: readonly 
   const zero = state.status !== 'COMMITTED' || state.writtenOff || state.migrated;
   const raw = amount.plus(creditAdj).plus(creditInvoice ? creditAdjItems : 0).minus(paidAmount.plus(refundAdj));
   return { amount, creditAdj, refundAdj, paidAmount, balance: zero ? new Decimal(0) : roundMoney(raw, c) };
+}
+
+/**
+ * A child invoice's balance (DefaultInvoice.hasZeroParentBalance): 0 while the parent invoice that
+ * summarises it reads balance 0 — DRAFT, VOID, written off or paid — else its own. The parent's own balance
+ * is read without this rule (a parent invoice has no parent).
+ */
+export function childInvoiceBalance(own: Decimal, parentBalance: Decimal | null): Decimal {
+  return parentBalance !== null && parentBalance.isZero() ? new Decimal(0) : own;
 }
 
 type BalanceInvoice = Pick<Invoice, 'status' | 'balance' | 'currency'> & { readonly items: readonly AmountItem[] };

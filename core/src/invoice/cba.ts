@@ -64,6 +64,7 @@ export function useExistingCredit(invoices: readonly Invoice[], day: LocalDate):
   let credit = accountCbaOf(invoices);
   if (!credit.gt(0)) return [];
   const unpaid = invoices
+    .map((i) => (i.parentRawBalance === undefined ? i : { ...i, balance: childCreditBalance(i, i.parentRawBalance) }))
     .filter((i) => i.status === 'COMMITTED' && !i.writtenOff && i.balance.gt(0))
     .sort((a, b) => (a.invoiceDate < b.invoiceDate ? -1 : a.invoiceDate > b.invoiceDate ? 1 : a.invoiceNumber - b.invoiceNumber));
   const out: CreditUse[] = [];
@@ -74,4 +75,13 @@ export function useExistingCredit(invoices: readonly Invoice[], day: LocalDate):
     if (!credit.gt(0)) break;
   }
   return out;
+}
+
+/**
+ * A child invoice as CBADao sees it (InvoiceDaoHelper.getUnpaidInvoicesByAccountFromTransaction): unpaid
+ * while its parent invoice's raw balance is > 0 (a DRAFT parent too, though the child then reads balance 0),
+ * for its own raw balance; settled otherwise (§4.10).
+ */
+function childCreditBalance(invoice: Invoice, parentRawBalance: Decimal): Decimal {
+  return parentRawBalance.gt(0) ? rawBalance(invoice) : new Decimal(0);
 }

@@ -35,8 +35,14 @@ export type RunOrigin = 'API' | 'BUS' | 'NOTIFICATION';
 
 export interface RunRequest {
   readonly accountId: AccountId;
-  /** Null: today in the account's zone. */
+  /** Null: the day of `targetAt` in the account's zone, else today. */
   readonly targetDate: LocalDate | null;
+  /**
+   * Bus and queue runs: the instant that started them (the transition's or the notification's effective
+   * date), whose day is the target, as Kill Bill's InvoiceListener — so a clock jump over several periods
+   * catches up one period per next-billing notification, one invoice each, as Kill Bill does.
+   */
+  readonly targetAt?: DateTime | null;
   readonly origin: RunOrigin;
   /** Set for a dry run: the billing events to add (SUBSCRIPTION_ACTION), if any. Nothing is written. */
   readonly dryRun?: { readonly simulate?: (events: readonly BillingEvent[], account: Account, time: AccountTime) => Promise<BillingEvent[]> } | null;
@@ -67,6 +73,8 @@ const toExisting = (time: AccountTime) => (i: InvoiceItem): ExistingItem => ({
   createdDay: time.toLocalDate(i.createdDate),
 });
 
+const minDate = (a: LocalDate, b: LocalDate): LocalDate => (a < b ? a : b);
+
 export function createDispatcher(deps: DispatcherDeps) {
   const { clock, logger, accounts, subscriptions, plugins, generate } = deps;
 
@@ -75,7 +83,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const account = await accounts.getIn(em, req.accountId);
     const time = new AccountTime(account.timeZone, account.referenceTime);
     const today = time.toLocalDate(clock.now());
-    const targetDate = req.targetDate ?? today;
+    const targetDate = req.targetDate ?? (req.targetAt ? minDate(time.toLocalDate(req.targetAt), today) : today);
     const limit = time.local(clock.now()).plus({ months: MAX_MONTHS_IN_FUTURE }).toISODate() as LocalDate;
     if (targetDate > limit) {
       throw new BillingError('INVOICE_TARGET_DATE_TOO_FAR_IN_THE_FUTURE', `The target date was too far in the future. Target Date: ${targetDate}`, { targetDate });

@@ -58,6 +58,19 @@ export type ItemExplanation =
       readonly cappedAt: string | null;
     }
   | { readonly kind: 'CBA_ADJ'; readonly reason: 'CREDIT_GENERATED' | 'CREDIT_USED' | 'CREDIT_DELETED' | 'CREDIT_GIVEN' }
+  | {
+      /** A parent invoice's summary of one child (§4.10): the child invoices and child ITEM_ADJ items its amount already counts. */
+      readonly kind: 'PARENT_SUMMARY';
+      readonly childAccountId: string;
+      readonly childInvoiceIds: readonly string[];
+      readonly childAdjustmentIds: readonly string[];
+    }
+  | {
+      /** An ITEM_ADJ on a COMMITTED parent invoice mirroring a child invoice's item adjustment (§4.10). */
+      readonly kind: 'CHILD_ITEM_ADJ';
+      readonly childInvoiceId: string;
+      readonly childItemId: string;
+    }
   | { readonly kind: 'PLUGIN'; readonly plugin: string }
   | { readonly kind: 'API'; readonly operation: string };
 
@@ -123,6 +136,11 @@ export interface Invoice {
   readonly balance: Decimal;
   readonly parentInvoiceId: string | null;
   readonly parentAccountId: string | null;
+  /**
+   * Set on a child invoice that has a parent invoice (§4.10): the parent's balance before DRAFT/VOID zeroing.
+   * Kill Bill counts a child invoice unpaid (so its account's credit may pay it) while this is > 0.
+   */
+  readonly parentRawBalance?: Decimal;
   readonly bundleKeys: readonly string[];
   readonly createdDate: DateTime;
 }

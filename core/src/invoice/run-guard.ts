@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import { TransactionPropagation, type EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { AccountService } from '../account/service.js';
@@ -33,16 +34,17 @@ export interface GuardDeps {
   readonly accounts: AccountService;
 }
 
-export type GuardedRun = (em: EntityManager, ctx: CallContext, accountId: AccountId, origin: 'BUS' | 'NOTIFICATION') => Promise<RunOutcome | null>;
+/** `targetAt`: the instant that started the run (its day in the account's zone is the target date). */
+export type GuardedRun = (em: EntityManager, ctx: CallContext, accountId: AccountId, origin: 'BUS' | 'NOTIFICATION', targetAt?: DateTime | null) => Promise<RunOutcome | null>;
 
 export function createGuardedRun(deps: GuardDeps, dispatcher: Dispatcher): GuardedRun {
   const { clock, logger } = deps;
-  return async (em, ctx, accountId, origin) => {
+  return async (em, ctx, accountId, origin, targetAt = null) => {
     try {
       return await em.transactional(
         (inner) => {
           bindWriteContext(inner, ctx);
-          return dispatcher.run(inner, ctx, { accountId, targetDate: null, origin });
+          return dispatcher.run(inner, ctx, { accountId, targetDate: null, targetAt, origin });
         },
         { propagation: TransactionPropagation.NESTED },
       );

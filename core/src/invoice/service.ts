@@ -23,6 +23,7 @@ import { earliestPendingNextBilling, NEXT_BILLING_QUEUE } from './next-billing.j
 import { createInvoiceOperations } from './operations.js';
 import { afterFailedApiRun, createGuardedRun } from './run-guard.js';
 import { registerInvoiceTriggers } from './triggers.js';
+import { registerParentInvoicing } from './parent-invoicing.js';
 import { loadAccountInvoices, loadInvoice, loadInvoicesWhere, toItem, withDetails } from './store.js';
 
 /**
@@ -71,12 +72,14 @@ export function createInvoiceService(deps: InvoiceDeps, options: InvoiceServiceO
 
   if (options.bus) {
     registerInvoiceTriggers(options.bus, { logger, run: runGuarded });
+    // Child invoices summarised on their parent's DRAFT parent invoice, committed at the end of the day (§4.10).
+    registerParentInvoicing(options.bus, deps);
     // The next-billing-date notification: a run for the account at the date its last period ends (§4.12).
     notifications.register(NEXT_BILLING_QUEUE, async (em, notification, ctx) => {
       if (notification.accountRecordId === null) return;
       const account = await accounts.findByRecordIdIn(em, notification.accountRecordId);
       if (!account) return;
-      await runGuarded(em, ctx, account.id, 'NOTIFICATION');
+      await runGuarded(em, ctx, account.id, 'NOTIFICATION', DateTime.fromJSDate(notification.effectiveDate, { zone: 'utc' }));
     });
   }
 

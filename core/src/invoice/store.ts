@@ -11,6 +11,7 @@ import { newId } from '../values/ids.js';
 import { invoiceAmounts } from './balance.js';
 import type { Invoice, InvoiceItem, InvoiceItemType, InvoicePaymentRecord, InvoiceStatus, ItemExplanation } from './invoice.js';
 import { InvoiceEntity, InvoiceItemEntity, InvoicePaymentEntity, type InvoiceItemRow, type InvoicePaymentRow, type InvoiceRow } from './model.js';
+import { withParentInvoices } from './parent-reads.js';
 
 /**
  * Invoice storage: the one place rows become values and back (amounts are strings in rows, decimal.js in
@@ -142,6 +143,11 @@ export async function loadInvoicesWhere(em: EntityManager, where: FilterQuery<In
 }
 
 export async function withDetails(em: EntityManager, rows: readonly InvoiceRow[]): Promise<Invoice[]> {
+  // Child invoices of a parent (§4.10) carry its ids and read balance 0 while it does (parent-reads.ts).
+  return withParentInvoices(em, await withOwnDetails(em, rows), (parents) => withOwnDetails(em, parents));
+}
+
+async function withOwnDetails(em: EntityManager, rows: readonly InvoiceRow[]): Promise<Invoice[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [itemRows, paymentRows, writtenOff] = await Promise.all([
@@ -231,6 +237,22 @@ export async function insertItems(em: EntityManager, ctx: CallContext, clock: Cl
   touch(invoice, ctx, at);
   await em.flush();
   return rows.map(toItem);
+}
+
+/**
+ * Changes an item's amount in place (Kill Bill's updateInvoiceItemAmount: a DRAFT parent invoice's
+ * PARENT_SUMMARY as its children are invoiced or adjusted), with its explanation, bumping the invoice's
+ * version; flushed.
+ */
+export async function updateItemAmount(em: EntityManager, ctx: CallContext, clock: Clock, invoice: InvoiceRow, itemId: string, amount: Decimal, explanation: ItemExplanation | null): Promise<void> {
+  const row = await em.findOneOrFail(InvoiceItemEntity, { id: itemId, invoiceId: invoice.id });
+  const at = clock.now().toJSDate();
+  row.amount = amount.toFixed();
+  if (explanation) row.explanation = JSON.stringify(explanation);
+  touch(row, ctx, at);
+  invoice.grpVersion += 1;
+  touch(invoice, ctx, at);
+  await em.flush();
 }
 
 /** Changes an invoice's status (DRAFT → COMMITTED, → VOID), flushed. */

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import type { BusEvent } from '../bus/event.js';
@@ -8,8 +9,8 @@ import type { GuardedRun } from './run-guard.js';
 /**
  * What starts a run besides the API (Kill Bill's InvoiceListener, §4.1): every effective subscription
  * transition, billing blocks (BLOCKING_STATE and the entitlement service's pause/resume), and removing
- * AUTO_INVOICING_OFF or AUTO_INVOICING_DRAFT from the account. The target date is today in the account's
- * zone; the run is idempotent (only the difference is written), so a redundant trigger writes nothing.
+ * AUTO_INVOICING_OFF or AUTO_INVOICING_DRAFT from the account. The target date is the day of the event's
+ * effective date in the account's zone (today for tag events), as Kill Bill's InvoiceListener; the run is idempotent (only the difference is written), so a redundant trigger writes nothing.
  * The next-billing-date queue is the other trigger (service.ts registers it).
  */
 export const INVOICE_TRIGGER_EVENTS = [
@@ -42,6 +43,14 @@ export function triggersRun(event: Pick<BusEvent, 'eventType' | 'payload'>): boo
   }
 }
 
+/** The effective date subscription and blocking-state events carry; null (today) for the others. */
+export function effectiveDateOf(event: Pick<BusEvent, 'payload'>): DateTime | null {
+  const value = event.payload['effectiveDate'];
+  if (typeof value !== 'string') return null;
+  const at = DateTime.fromISO(value, { zone: 'utc' });
+  return at.isValid ? at : null;
+}
+
 export function registerInvoiceTriggers(bus: Bus, deps: { logger: Logger; run: GuardedRun }): void {
   bus.subscribe('invoice', INVOICE_TRIGGER_EVENTS, async (em, event, ctx) => {
     if (!triggersRun(event)) return;
@@ -50,6 +59,6 @@ export function registerInvoiceTriggers(bus: Bus, deps: { logger: Logger; run: G
       deps.logger.warn({ eventId: event.id, eventType: event.eventType }, 'invoice trigger without an account: ignored');
       return;
     }
-    await deps.run(em, ctx, accountId as AccountId, 'BUS');
+    await deps.run(em, ctx, accountId as AccountId, 'BUS', effectiveDateOf(event));
   });
 }

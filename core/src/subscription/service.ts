@@ -28,7 +28,7 @@ import { BundleEntity, SubscriptionEntity, type BundleRow, type SubscriptionRow 
 import { subscriptionQueueHandler } from './notifications.js';
 import type { Bundle, BundleId, BundlePage, CreatedSubscriptions, CreateSubscriptionsInput, Subscription, SubscriptionId } from './subscription.js';
 import { transitionsOf, type Transition } from './timeline.js';
-import { bundleView, loadAccountRows, statesFor, subscriptionView, type AccountRows, type ViewContext } from './views.js';
+import { BlockingStatesIndex, bundleView, loadAccountRows, subscriptionView, type AccountRows, type ViewContext } from './views.js';
 
 export interface PageRequest {
   readonly offset: number;
@@ -116,13 +116,16 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
 
   /** A subscription-level BCD when it has none of its own: the BCD its billing alignment gives (DefaultEventsStream.defaultBillCycleDayLocal). */
   function defaultBcd(account: Account, time: AccountTime, rows: AccountRows, cat: VersionedCatalog) {
+    // Indexed once: a per-subscription search of every subscription is quadratic on large accounts.
+    const baseOf = new Map<string, SubscriptionRow>();
+    for (const s of rows.subscriptions) if (s.category === 'BASE' && !baseOf.has(s.bundleId)) baseOf.set(s.bundleId, s);
     return (sub: SubscriptionRow, transitions: readonly Transition[]): number | null => {
       const pp = transitions.find((t) => t.next)?.next;
       if (!pp) return null;
       const alignment = catalogRules.billingAlignment(pp.version, { planName: pp.plan.name, phaseType: pp.phase.type });
       if (alignment === 'ACCOUNT' && account.billCycleDayLocal > 0) return account.billCycleDayLocal;
       if (alignment === 'BUNDLE') {
-        const base = rows.subscriptions.find((s) => s.bundleId === sub.bundleId && s.category === 'BASE');
+        const base = baseOf.get(sub.bundleId);
         if (base && base.id !== sub.id) return subscriptionBcd(forBilling(base, transitionsOf(rows.events.get(base.id) ?? [], cat)), time);
       }
       return subscriptionBcd(forBilling(sub, transitions), time);
@@ -137,12 +140,14 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
     const cat = await catalog.require(ctx);
     const time = new AccountTime(account.timeZone, account.referenceTime);
     const v: ViewContext = { catalog: cat, accountId: account.id, currency: account.currency, time, now: clock.now(), defaultBcd: defaultBcd(account, time, rows, cat) };
-    return bundles.map((b) =>
-      bundleView(
-        b,
-        rows.subscriptions.filter((s) => s.bundleId === b.id).map((s) => subscriptionView(v, s, b, rows.events.get(s.id) ?? [], rows.blockingStates)),
-      ),
-    );
+    const states = new BlockingStatesIndex(rows.blockingStates);
+    const subscriptionsOf = new Map<string, SubscriptionRow[]>();
+    for (const s of rows.subscriptions) {
+      const list = subscriptionsOf.get(s.bundleId);
+      if (list) list.push(s);
+      else subscriptionsOf.set(s.bundleId, [s]);
+    }
+    return bundles.map((b) => bundleView(b, (subscriptionsOf.get(b.id) ?? []).map((s) => subscriptionView(v, s, b, rows.events.get(s.id) ?? [], states))));
   }
 
   async function bundleById(ctx: TenantContext, em: EntityManager, row: BundleRow): Promise<Bundle> {
@@ -228,10 +233,11 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       const time = new AccountTime(account.timeZone, account.referenceTime);
       if (rows.subscriptions.length === 0) return { events: [], accountBcdToPersist: null };
       const cat = await catalog.require(ctx);
+      const states = new BlockingStatesIndex(rows.blockingStates);
       return billingEvents(
         { currency: account.currency, billCycleDayLocal: account.billCycleDayLocal, time },
         // BlockingCalculator: each subscription's own, bundle and account blocking states stop its billing.
-        rows.subscriptions.map((s) => ({ ...forBilling(s, transitionsOf(rows.events.get(s.id) ?? [], cat)), blockingStates: statesFor(rows.blockingStates, s, account.id) })),
+        rows.subscriptions.map((s) => ({ ...forBilling(s, transitionsOf(rows.events.get(s.id) ?? [], cat)), blockingStates: states.for(s, account.id) })),
       );
     },
 

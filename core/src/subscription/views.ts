@@ -57,11 +57,14 @@ export interface AccountRows {
 }
 
 export async function loadAccountRows(em: EntityManager, accountRecordId: number): Promise<AccountRows> {
+  // Read-only rows, kept out of the identity map: in an invoice run's transaction, tens of thousands of
+  // managed rows would make every later flush of that transaction walk them all.
+  const options = { orderBy: { recordId: 'asc' }, disableIdentityMap: true } as const;
   const [bundles, subscriptions, events, states] = await Promise.all([
-    em.find(BundleEntity, { accountRecordId }, { orderBy: { recordId: 'asc' } }),
-    em.find(SubscriptionEntity, { accountRecordId }, { orderBy: { recordId: 'asc' } }),
-    em.find(SubscriptionEventEntity, { accountRecordId }, { orderBy: { recordId: 'asc' } }),
-    em.find(BlockingStateEntity, { accountRecordId }, { orderBy: { recordId: 'asc' } }),
+    em.find(BundleEntity, { accountRecordId }, options),
+    em.find(SubscriptionEntity, { accountRecordId }, options),
+    em.find(SubscriptionEventEntity, { accountRecordId }, options),
+    em.find(BlockingStateEntity, { accountRecordId }, options),
   ]);
   const bySub = new Map<string, EventRecord[]>();
   for (const e of events) {
@@ -123,10 +126,33 @@ export function statesFor(all: readonly BlockingStateRecord[], sub: Pick<Subscri
   );
 }
 
-export function subscriptionView(v: ViewContext, sub: SubscriptionRow, bundle: BundleRow, events: readonly EventRecord[], allStates: readonly BlockingStateRecord[]): Subscription {
+/**
+ * `statesFor` for every subscription of an account at once: the states indexed by what they block, so an
+ * account with tens of thousands of subscriptions does not scan all its states once per subscription.
+ * Each answer keeps the states' original order.
+ */
+export class BlockingStatesIndex {
+  readonly #by = new Map<string, { readonly order: number; readonly state: BlockingStateRecord }[]>();
+
+  constructor(all: readonly BlockingStateRecord[]) {
+    all.forEach((state, order) => {
+      const key = `${state.type}:${state.blockableId}`;
+      const list = this.#by.get(key);
+      if (list) list.push({ order, state });
+      else this.#by.set(key, [{ order, state }]);
+    });
+  }
+
+  for(sub: Pick<SubscriptionRow, 'id' | 'bundleId'>, accountId: string): BlockingStateRecord[] {
+    const found = [...(this.#by.get(`SUBSCRIPTION:${sub.id}`) ?? []), ...(this.#by.get(`SUBSCRIPTION_BUNDLE:${sub.bundleId}`) ?? []), ...(this.#by.get(`ACCOUNT:${accountId}`) ?? [])];
+    return found.sort((a, b) => a.order - b.order).map((f) => f.state);
+  }
+}
+
+export function subscriptionView(v: ViewContext, sub: SubscriptionRow, bundle: BundleRow, events: readonly EventRecord[], allStates: BlockingStatesIndex): Subscription {
   const transitions = transitionsOf(events, v.catalog);
   const base = stateAt(transitions, v.now);
-  const states = statesFor(allStates, sub, v.accountId);
+  const states = allStates.for(sub, v.accountId);
   const ent = entitlementStateAt(base.state, transitions, states, v.now);
   const list = entitlementEvents(transitions, states);
   return {

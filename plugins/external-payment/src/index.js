@@ -44,7 +44,7 @@ async function transaction(req) {
 
 /** @type {PluginDefinition} */
 export default {
-  name: '__EXTERNAL_PAYMENT__',
+  name: 'external-payment',
 
   payment: {
     authorize: transaction,

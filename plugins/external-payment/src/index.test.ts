@@ -14,9 +14,9 @@ const fail = (what: string, value: string | boolean = 'true') => [{ key: `killbi
 /** Resolves 'still pending' when `call` has not settled within `ms`. */
 const within = (call: Promise<unknown>, ms: number) => Promise.race([call.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('still pending'), ms))]);
 
-describe('external-payment plugin (__EXTERNAL_PAYMENT__)', () => {
-  it("is a valid package installed under Kill Bill's built-in name", () => {
-    expect(manifest).toMatchObject({ name: '__EXTERNAL_PAYMENT__', extensionPoints: ['payment'], permissions: [] });
+describe('external-payment plugin (the built-in __EXTERNAL_PAYMENT__ as a worker package)', () => {
+  it('is a valid package, named apart from the reserved built-in name core serves in-process', () => {
+    expect(manifest).toMatchObject({ name: 'external-payment', extensionPoints: ['payment'], permissions: [] });
   });
 
   it('records every transaction as PROCESSED for the requested amount and currency', async () => {

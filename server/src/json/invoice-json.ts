@@ -1,4 +1,4 @@
-import { BillingError, INVOICE_ITEM_TYPES, parseLocalDate, type AuditLog, type Invoice, type InvoiceItem, type InvoiceItemType, type LocalDate, type NewItemRequest } from '@billwright/core';
+import { BillingError, INVOICE_ITEM_TYPES, parseLocalDate, type AuditLog, type Invoice, type InvoiceItem, type InvoiceItemType, type LocalDate, type NewItemRequest, type PrettyNamesOf } from '@billwright/core';
 import { Decimal } from 'decimal.js';
 import { decimalField, stringField, type DecimalObject } from '../http/decimal-json.js';
 import { auditLogJson } from './audit.js';
@@ -18,6 +18,8 @@ export interface InvoiceJsonOptions {
   readonly childItems?: readonly InvoiceItem[] | null;
   /** Kill Bill's shallow invoices (lists without `includeInvoiceComponents`) carry no items. */
   readonly withItems?: boolean;
+  /** The catalog's pretty names of each item (core `prettyNamesFrom`, one catalog read per response); absent: all null. */
+  readonly prettyNames?: PrettyNamesOf;
 }
 
 export function invoiceJson(invoice: Invoice, options: InvoiceJsonOptions = {}) {
@@ -43,6 +45,7 @@ export function invoiceJson(invoice: Invoice, options: InvoiceJsonOptions = {}) 
           invoiceItemJson(item, {
             auditLogs: logs?.get(item.id) ?? [],
             withExplanation: options.withExplanation ?? false,
+            ...(options.prettyNames ? { prettyNames: options.prettyNames } : {}),
             childItems:
               item.type === 'PARENT_SUMMARY' && options.childItems && options.childItems.length > 0
                 ? options.childItems.filter((child) => child.accountId === item.childAccountId)
@@ -62,6 +65,7 @@ export interface ItemJsonOptions {
   readonly auditLogs?: readonly AuditLog[];
   readonly withExplanation?: boolean;
   readonly childItems?: readonly InvoiceItem[] | null;
+  readonly prettyNames?: PrettyNamesOf;
 }
 
 /** Kill Bill's InvoiceItemJson (amounts as decimal.js values for kbJson). */
@@ -96,7 +100,10 @@ export interface InvoiceItemJson {
   readonly explanation?: InvoiceItem['explanation'];
 }
 
+const NO_PRETTY_NAMES = { product: null, plan: null, phase: null, usage: null } as const;
+
 export function invoiceItemJson(item: InvoiceItem, options: ItemJsonOptions = {}): InvoiceItemJson {
+  const pretty = options.prettyNames?.(item) ?? NO_PRETTY_NAMES;
   return {
     invoiceItemId: item.id,
     invoiceId: item.invoiceId,
@@ -109,11 +116,11 @@ export function invoiceItemJson(item: InvoiceItem, options: ItemJsonOptions = {}
     planName: item.planName,
     phaseName: item.phaseName,
     usageName: item.usageName,
-    // Kill Bill reads pretty names from the catalog, where an absent prettyName defaults to the name.
-    prettyProductName: item.productName,
-    prettyPlanName: item.planName,
-    prettyPhaseName: item.phaseName,
-    prettyUsageName: item.usageName,
+    // From the catalog (InvoiceItemFactory.computePrettyName): FIXED, RECURRING, TAX and USAGE items of a known plan only.
+    prettyProductName: pretty.product,
+    prettyPlanName: pretty.plan,
+    prettyPhaseName: pretty.phase,
+    prettyUsageName: pretty.usage,
     itemType: item.type,
     description: item.description,
     startDate: item.startDate,
@@ -124,7 +131,7 @@ export function invoiceItemJson(item: InvoiceItem, options: ItemJsonOptions = {}
     quantity: item.quantity,
     itemDetails: item.itemDetails,
     catalogEffectiveDate: item.catalogEffectiveDate?.toUTC().toISO() ?? null,
-    childItems: options.childItems ? options.childItems.map((child) => invoiceItemJson(child)) : null,
+    childItems: options.childItems ? options.childItems.map((child) => invoiceItemJson(child, options.prettyNames ? { prettyNames: options.prettyNames } : {})) : null,
     auditLogs: (options.auditLogs ?? []).map(auditLogJson),
     ...(options.withExplanation ? { explanation: item.explanation } : {}),
   };
@@ -132,6 +139,7 @@ export function invoiceItemJson(item: InvoiceItem, options: ItemJsonOptions = {}
 
 /** A credit as Kill Bill shows it (DefaultInvoiceUserApi.negateCreditItems): the CREDIT_ADJ item with a positive amount. */
 export function creditJson(item: InvoiceItem, auditLogs: readonly AuditLog[] = []) {
+  // A CREDIT_ADJ has no pretty names (Kill Bill computes them for FIXED, RECURRING, TAX and USAGE only).
   return invoiceItemJson({ ...item, type: 'CREDIT_ADJ', amount: item.amount.negated() }, { auditLogs });
 }
 

@@ -1,5 +1,4 @@
-import type { AuditLog } from '@billwright/core';
-import type { Decimal } from 'decimal.js';
+import type { AuditLog, Payment, PaymentAttempt, PaymentMethod, PaymentPluginProperty, PaymentTransaction } from '@billwright/core';
 import type { DateTime } from 'luxon';
 import { auditLogJson } from './audit.js';
 
@@ -7,65 +6,16 @@ import { auditLogJson } from './audit.js';
  * Kill Bill's PaymentJson, PaymentTransactionJson, PaymentAttemptJson and PaymentMethodJson
  * (kb:jaxrs/.../json/*.java), field for field and in the same order. Amounts stay decimal.js values
  * (kbJson writes them as exact JSON numbers); instants are ISO-8601 UTC.
+ *
+ * As Kill Bill's PaymentRefresher, the plugin's side of a transaction (first/second payment reference ids,
+ * properties) shows only when the payment was read withPluginInfo, and paymentAttempts only withAttempts;
+ * otherwise they are null.
  */
 
-// ---- the shapes read from core (provisional until core/src/payment exports its own) ----
-type PropertyValue = string | number | boolean | null;
-export interface PropertyView {
-  readonly key: string;
-  readonly value: PropertyValue;
-  readonly isUpdatable?: boolean;
-}
-export interface TransactionView {
-  readonly id: string;
-  readonly paymentId: string;
-  readonly externalKey: string;
-  readonly transactionType: string;
-  readonly amount: Decimal | null;
-  readonly currency: string | null;
-  readonly effectiveDate: DateTime;
-  readonly processedAmount: Decimal | null;
-  readonly processedCurrency: string | null;
-  readonly status: string;
-  readonly gatewayErrorCode: string | null;
-  readonly gatewayErrorMsg: string | null;
-  readonly pluginInfo: { readonly firstPaymentReferenceId: string | null; readonly secondPaymentReferenceId: string | null; readonly properties: readonly PropertyView[] } | null;
-}
-export interface AttemptView {
-  readonly id: string;
-  readonly accountId: string;
-  readonly paymentMethodId: string | null;
-  readonly transactionId: string | null;
-  readonly transactionExternalKey: string;
-  readonly transactionType: string;
-  readonly effectiveDate: DateTime;
-  readonly stateName: string;
-  readonly amount: Decimal | null;
-  readonly currency: string | null;
-  readonly pluginName: string | null;
-  readonly properties: readonly PropertyView[] | null;
-}
-export interface PaymentView {
-  readonly id: string;
-  readonly accountId: string;
-  readonly paymentNumber: number;
-  readonly externalKey: string;
-  readonly authAmount: Decimal;
-  readonly capturedAmount: Decimal;
-  readonly purchasedAmount: Decimal;
-  readonly refundedAmount: Decimal;
-  readonly creditedAmount: Decimal;
-  readonly currency: string;
-  readonly paymentMethodId: string;
-  readonly transactions: readonly TransactionView[];
-  readonly attempts: readonly AttemptView[] | null;
-}
-export interface PaymentMethodView {
-  readonly id: string;
-  readonly externalKey: string;
-  readonly accountId: string;
-  readonly pluginName: string;
-  readonly pluginDetail: { readonly externalPaymentMethodId: string | null; readonly isDefaultPaymentMethod: boolean; readonly properties: readonly PropertyView[] } | null;
+export interface PaymentJsonOptions {
+  readonly auditLogs?: AuditLogsById;
+  readonly withPluginInfo?: boolean;
+  readonly withAttempts?: boolean;
 }
 
 /** Audit logs by object id (payment, transactions, attempts, payment method), at the requested level. */
@@ -75,7 +25,7 @@ const NO_LOGS: AuditLogsById = new Map();
 const instant = (t: DateTime) => t.toUTC().toISO();
 
 /** PluginPropertyJson: the value as text, as Kill Bill's toString of the plugin's object. */
-export function pluginPropertyJson(p: PropertyView) {
+export function pluginPropertyJson(p: PaymentPluginProperty) {
   return { key: p.key, value: p.value === null ? null : String(p.value), isUpdatable: p.isUpdatable ?? false };
 }
 
@@ -83,12 +33,12 @@ function logsOf(logs: AuditLogsById, id: string) {
   return (logs.get(id) ?? []).map(auditLogJson);
 }
 
-export function paymentTransactionJson(tx: TransactionView, paymentExternalKey: string, logs: AuditLogsById = NO_LOGS) {
+export function paymentTransactionJson(tx: PaymentTransaction, logs: AuditLogsById = NO_LOGS, withPluginInfo = false) {
   return {
     transactionId: tx.id,
     transactionExternalKey: tx.externalKey,
     paymentId: tx.paymentId,
-    paymentExternalKey,
+    paymentExternalKey: tx.paymentExternalKey,
     transactionType: tx.transactionType,
     amount: tx.amount,
     currency: tx.currency,
@@ -98,18 +48,18 @@ export function paymentTransactionJson(tx: TransactionView, paymentExternalKey: 
     status: tx.status,
     gatewayErrorCode: tx.gatewayErrorCode,
     gatewayErrorMsg: tx.gatewayErrorMsg,
-    firstPaymentReferenceId: tx.pluginInfo?.firstPaymentReferenceId ?? null,
-    secondPaymentReferenceId: tx.pluginInfo?.secondPaymentReferenceId ?? null,
-    properties: tx.pluginInfo ? tx.pluginInfo.properties.map(pluginPropertyJson) : null,
+    firstPaymentReferenceId: withPluginInfo ? tx.firstPaymentReferenceId : null,
+    secondPaymentReferenceId: withPluginInfo ? tx.secondPaymentReferenceId : null,
+    properties: withPluginInfo ? tx.properties.map(pluginPropertyJson) : null,
     auditLogs: logsOf(logs, tx.id),
   };
 }
 
-export function paymentAttemptJson(a: AttemptView, paymentExternalKey: string, logs: AuditLogsById = NO_LOGS) {
+export function paymentAttemptJson(a: PaymentAttempt, logs: AuditLogsById = NO_LOGS) {
   return {
     accountId: a.accountId,
     paymentMethodId: a.paymentMethodId,
-    paymentExternalKey,
+    paymentExternalKey: a.paymentExternalKey,
     transactionId: a.transactionId,
     transactionExternalKey: a.transactionExternalKey,
     transactionType: a.transactionType,
@@ -118,13 +68,14 @@ export function paymentAttemptJson(a: AttemptView, paymentExternalKey: string, l
     amount: a.amount,
     currency: a.currency,
     pluginName: a.pluginName,
-    pluginProperties: a.properties ? a.properties.map(pluginPropertyJson) : null,
+    pluginProperties: a.properties.map(pluginPropertyJson),
     auditLogs: logsOf(logs, a.id),
   };
 }
 
 /** PaymentJson; `paymentAttempts` is null unless the payment was read withAttempts, as Kill Bill's. */
-export function paymentJson(p: PaymentView, logs: AuditLogsById = NO_LOGS) {
+export function paymentJson(p: Payment, options: PaymentJsonOptions = {}) {
+  const logs = options.auditLogs ?? NO_LOGS;
   return {
     accountId: p.accountId,
     paymentId: p.id,
@@ -137,34 +88,35 @@ export function paymentJson(p: PaymentView, logs: AuditLogsById = NO_LOGS) {
     creditedAmount: p.creditedAmount,
     currency: p.currency,
     paymentMethodId: p.paymentMethodId,
-    transactions: p.transactions.map((tx) => paymentTransactionJson(tx, p.externalKey, logs)),
-    paymentAttempts: p.attempts ? p.attempts.map((a) => paymentAttemptJson(a, p.externalKey, logs)) : null,
+    transactions: p.transactions.map((tx) => paymentTransactionJson(tx, logs, options.withPluginInfo ?? false)),
+    // Kill Bill lists attempts only withAttempts, and only for a payment that has transactions.
+    paymentAttempts: options.withAttempts && p.transactions.length > 0 ? p.attempts.map((a) => paymentAttemptJson(a, logs)) : null,
     auditLogs: logsOf(logs, p.id),
   };
 }
 
 /** Every object id of a payment that can carry audit logs. */
-export function paymentObjectIds(p: PaymentView): string[] {
-  return [p.id, ...p.transactions.map((tx) => tx.id), ...(p.attempts ?? []).map((a) => a.id)];
+export function paymentObjectIds(p: Payment): string[] {
+  return [p.id, ...p.transactions.map((tx) => tx.id), ...p.attempts.map((a) => a.id)];
 }
 
 /**
- * PaymentMethodJson. isDefault comes from the account (its paymentMethodId), not from the plugin;
- * pluginInfo is null unless the method was read withPluginInfo.
+ * PaymentMethodJson: isDefault as the account says; pluginInfo only when the method was read
+ * withPluginInfo (Kill Bill leaves the plugin detail null otherwise).
  */
-export function paymentMethodJson(pm: PaymentMethodView, accountDefaultId: string | null, logs: AuditLogsById = NO_LOGS) {
-  const detail = pm.pluginDetail;
+export function paymentMethodJson(pm: PaymentMethod, logs: AuditLogsById = NO_LOGS, withPluginInfo = false) {
+  const info = withPluginInfo ? pm.pluginInfo : null;
   return {
     paymentMethodId: pm.id,
     externalKey: pm.externalKey,
     accountId: pm.accountId,
-    isDefault: accountDefaultId !== null && accountDefaultId === pm.id,
+    isDefault: pm.isDefault,
     pluginName: pm.pluginName,
-    pluginInfo: detail
+    pluginInfo: info
       ? {
-          externalPaymentMethodId: detail.externalPaymentMethodId,
-          isDefaultPaymentMethod: detail.isDefaultPaymentMethod,
-          properties: detail.properties.map(pluginPropertyJson),
+          externalPaymentMethodId: info.externalPaymentMethodId,
+          isDefaultPaymentMethod: info.isDefaultPaymentMethod,
+          properties: info.properties.map(pluginPropertyJson),
         }
       : null,
     auditLogs: logsOf(logs, pm.id),

@@ -1,4 +1,4 @@
-import { BillingError } from '@billwright/core';
+import { BillingError, TRANSACTION_STATUSES, TRANSACTION_TYPES, type PaymentPluginProperty, type TransactionStatus, type TransactionType } from '@billwright/core';
 import type { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import { decimalField, isDecimalObject, stringField, type DecimalJson, type DecimalObject } from '../http/decimal-json.js';
@@ -10,29 +10,19 @@ import { decimalField, isDecimalObject, stringField, type DecimalJson, type Deci
  * enum values checked here so a typo is a 400 naming the field.
  */
 
-export const TRANSACTION_TYPES = ['AUTHORIZE', 'CAPTURE', 'CHARGEBACK', 'CREDIT', 'PURCHASE', 'REFUND', 'VOID'] as const;
-export type TransactionTypeInput = (typeof TRANSACTION_TYPES)[number];
-
-export const TRANSACTION_STATUSES = ['SUCCESS', 'UNKNOWN', 'PENDING', 'PAYMENT_FAILURE', 'PLUGIN_FAILURE', 'PAYMENT_SYSTEM_OFF'] as const;
-export type TransactionStatusInput = (typeof TRANSACTION_STATUSES)[number];
-
 /** A plugin property as the API carries it (PluginPropertyJson: the value is a string). */
-export interface PluginPropertyInput {
-  readonly key: string;
-  readonly value: string | null;
-  readonly isUpdatable: boolean;
-}
+export type PluginPropertyInput = PaymentPluginProperty & { readonly value: string | null };
 
 export interface TransactionInput {
   readonly transactionId: string | null;
   readonly transactionExternalKey: string | null;
   readonly paymentId: string | null;
   readonly paymentExternalKey: string | null;
-  readonly transactionType: TransactionTypeInput | null;
+  readonly transactionType: TransactionType | null;
   readonly amount: Decimal | null;
   readonly currency: string | null;
   readonly effectiveDate: DateTime | null;
-  readonly status: TransactionStatusInput | null;
+  readonly status: TransactionStatus | null;
   readonly properties: readonly PluginPropertyInput[];
 }
 

@@ -1,4 +1,4 @@
-import { BillingError, parseId, parseLocalDate, type Engine, type Invoice, type LocalDate, type TenantContext } from '@billwright/core';
+import { BillingError, isBillingError, parseId, parseLocalDate, prettyNamesFrom, type Engine, type Invoice, type LocalDate, type PrettyNamesOf, type TenantContext } from '@billwright/core';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.js';
 import { queryBoolean, type AuditLevel } from '../http/query.js';
@@ -30,7 +30,19 @@ export function requiredQueryId(c: Context<AppEnv>, name: string): string {
   return parseId(v, name) as string;
 }
 
-/** Invoices as InvoiceJson with their (and their items') audit logs at `level`, and items' explanations when asked. */
+/**
+ * The catalog pretty names for the items of one response: the tenant's catalog is read once (it is cached
+ * per tenant), and a catalog that no longer loads only costs the pretty names (null), as for HTML invoices.
+ */
+export async function prettyNamesFor(engine: Engine, ctx: TenantContext): Promise<PrettyNamesOf> {
+  const catalog = await engine.catalog.get(ctx).catch((e: unknown) => {
+    if (isBillingError(e)) return null;
+    throw e;
+  });
+  return prettyNamesFrom(catalog);
+}
+
+/** Invoices as InvoiceJson with their (and their items') audit logs at `level`, items' pretty names, and items' explanations when asked. */
 export async function renderInvoices(
   c: Context<AppEnv>,
   engine: Engine,
@@ -42,10 +54,12 @@ export async function renderInvoices(
   const ids = level === 'NONE' ? [] : invoices.flatMap((i) => [i.id, ...i.items.map((it) => it.id)]);
   const logs = ids.length > 0 ? await engine.audit.forObjects(ctx, ids, level) : new Map();
   const withExplanation = queryBoolean(c, 'withExplanation', false);
+  const withItems = options.withItems ?? true;
+  const prettyNames = withItems && invoices.some((i) => i.items.length > 0) ? await prettyNamesFor(engine, ctx) : undefined;
   const out = [];
   for (const invoice of invoices) {
     const childItems = options.withChildrenItems && invoice.parentInvoice ? await engine.invoices.parentInvoiceChildItems(ctx, invoice.id) : null;
-    out.push(invoiceJson(invoice, { auditLogs: logs, withExplanation, childItems, withItems: options.withItems ?? true }));
+    out.push(invoiceJson(invoice, { auditLogs: logs, withExplanation, childItems, withItems, ...(prettyNames ? { prettyNames } : {}) }));
   }
   return out;
 }

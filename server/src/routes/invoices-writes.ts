@@ -7,7 +7,7 @@ import { kbJson } from '../http/kb-json.js';
 import { queryBoolean } from '../http/query.js';
 import { created, noContent } from '../http/responses.js';
 import { invoiceItemJson, newItemInput } from '../json/invoice-json.js';
-import { ID, idParam, INVOICES, queryLocalDate, renderInvoices, requiredQueryId } from './invoices-shared.js';
+import { ID, idParam, INVOICES, prettyNamesFor, queryLocalDate, renderInvoices, requiredQueryId } from './invoices-shared.js';
 
 /**
  * The explicit invoice writes of Kill Bill's InvoiceResource: item adjustment (201 + Location of the
@@ -48,16 +48,20 @@ invoiceWrites.post(`/charges/:accountId${ID}`, async (c) => {
   const accountId = accountParam(c);
   const items = await itemsBody(c);
   const options = { autoCommit: queryBoolean(c, 'autoCommit', false), requestedDate: queryLocalDate(c, 'requestedDate') };
-  const written = await c.get('engine').invoices.addExternalCharges(callContext(c), accountId, items, options);
-  return kbJson(c, written.map((i) => invoiceItemJson(i)));
+  const ctx = callContext(c);
+  const written = await c.get('engine').invoices.addExternalCharges(ctx, accountId, items, options);
+  const prettyNames = await prettyNamesFor(c.get('engine'), ctx);
+  return kbJson(c, written.map((i) => invoiceItemJson(i, { prettyNames })));
 });
 
 invoiceWrites.post(`/taxes/:accountId${ID}`, async (c) => {
   const accountId = accountParam(c);
   const items = await itemsBody(c);
   const options = { autoCommit: queryBoolean(c, 'autoCommit', false), requestedDate: queryLocalDate(c, 'requestedDate') };
-  const written = await c.get('engine').invoices.addTaxItems(callContext(c), accountId, items, options);
-  return kbJson(c, written.map((i) => invoiceItemJson(i)));
+  const ctx = callContext(c);
+  const written = await c.get('engine').invoices.addTaxItems(ctx, accountId, items, options);
+  const prettyNames = await prettyNamesFor(c.get('engine'), ctx);
+  return kbJson(c, written.map((i) => invoiceItemJson(i, { prettyNames })));
 });
 
 invoiceWrites.put(`/:invoiceId${ID}/commitInvoice`, async (c) => {

@@ -3,7 +3,7 @@ import type { AppEnv } from '../env.js';
 import { callContext, tenantContext } from '../http/call-context.js';
 import { kbJson } from '../http/kb-json.js';
 import { pageRequest, paginated } from '../http/pagination.js';
-import { auditLevel, queryBoolean } from '../http/query.js';
+import { queryBoolean } from '../http/query.js';
 import { noContent } from '../http/responses.js';
 import { renderPaymentMethods } from './payments-render.js';
 import { ID, idParam, queryPluginProperties, requiredQuery } from './payments-shared.js';
@@ -21,36 +21,32 @@ const readOptions = (c: Context<AppEnv>) => ({
   properties: queryPluginProperties(c),
 });
 
-const listOptions = (c: Context<AppEnv>) => ({
-  pluginName: c.req.query('pluginName') || null,
-  withPluginInfo: queryBoolean(c, 'withPluginInfo', false),
-  properties: queryPluginProperties(c),
-});
+const listOptions = (c: Context<AppEnv>) => ({ ...readOptions(c), includedDeleted: false, pluginName: c.req.query('pluginName') || null });
 
 paymentMethods.get('/', async (c) => {
   const externalKey = requiredQuery(c, 'externalKey', 'Payment method externalKey needs to be specified');
-  const method = await c.get('engine').payments.getPaymentMethodByExternalKey(tenantContext(c), externalKey, readOptions(c));
-  const [json] = await renderPaymentMethods(c, [method], auditLevel(c));
+  const method = await c.get('engine').payments.getPaymentMethodByKey(tenantContext(c), externalKey, readOptions(c));
+  const [json] = await renderPaymentMethods(c, [method]);
   return kbJson(c, json);
 });
 
 paymentMethods.get('/pagination', async (c) => {
   const req = pageRequest(c);
   const page = await c.get('engine').payments.listPaymentMethods(tenantContext(c), req, listOptions(c));
-  const items = await renderPaymentMethods(c, page.items, auditLevel(c));
+  const items = await renderPaymentMethods(c, page.items);
   return paginated(c, { ...page, items }, req.limit, (json) => json);
 });
 
 paymentMethods.get('/search/:searchKey{.+}', async (c) => {
   const req = pageRequest(c);
-  const page = await c.get('engine').payments.searchPaymentMethods(tenantContext(c), c.req.param('searchKey'), req, listOptions(c));
-  const items = await renderPaymentMethods(c, page.items, auditLevel(c));
+  const page = await c.get('engine').payments.searchPaymentMethods(tenantContext(c), c.req.param('searchKey'), req, readOptions(c));
+  const items = await renderPaymentMethods(c, page.items);
   return paginated(c, { ...page, items }, req.limit, (json) => json);
 });
 
 paymentMethods.get(`/:paymentMethodId${ID}`, async (c) => {
   const method = await c.get('engine').payments.getPaymentMethod(tenantContext(c), idParam(c, 'paymentMethodId'), readOptions(c));
-  const [json] = await renderPaymentMethods(c, [method], auditLevel(c));
+  const [json] = await renderPaymentMethods(c, [method]);
   return kbJson(c, json);
 });
 

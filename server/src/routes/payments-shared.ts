@@ -1,11 +1,11 @@
-import { BillingError, parseId } from '@billwright/core';
+import { BillingError, parseId, type TransactionOutcome, type TransactionStatus } from '@billwright/core';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../env.js';
 import { optionalDecimalJsonObject } from '../http/decimal-json.js';
 import { kbJson } from '../http/kb-json.js';
 import { created } from '../http/responses.js';
-import { paymentJson, type PaymentView, type TransactionView } from '../json/payment-json.js';
+import { paymentJson } from '../json/payment-json.js';
 import { EMPTY_TRANSACTION, transactionInput, type PluginPropertyInput, type TransactionInput } from '../json/payment-request.js';
 
 export const PAYMENTS = '/1.0/kb/payments';
@@ -63,18 +63,8 @@ export function mergedProperties(c: Context<AppEnv>, body: TransactionInput): Pl
   return [...queryPluginProperties(c), ...body.properties];
 }
 
-/** The transaction a write created: the latest of its type, the one with the given key when there is one (Kill Bill's findCreatedTransaction). */
-export function createdTransaction(payment: PaymentView, type: string, transactionExternalKey: string | null): TransactionView | null {
-  const ofType = [...payment.transactions].reverse().filter((tx) => tx.transactionType === type);
-  if (transactionExternalKey !== null) {
-    const keyed = ofType.find((tx) => tx.externalKey === transactionExternalKey);
-    if (keyed) return keyed;
-  }
-  return ofType[0] ?? null;
-}
-
 /** HTTP status of a transaction result (Kill Bill's JaxRsResourceBase.createPaymentResponse). */
-const STATUS_OF_RESULT: Readonly<Record<string, ContentfulStatusCode>> = {
+const STATUS_OF_RESULT: Readonly<Record<TransactionStatus, ContentfulStatusCode>> = {
   SUCCESS: 201,
   PENDING: 201,
   PAYMENT_FAILURE: 402,
@@ -84,14 +74,15 @@ const STATUS_OF_RESULT: Readonly<Record<string, ContentfulStatusCode>> = {
 };
 
 /**
- * The answer to a payment write: 201 for SUCCESS/PENDING, 402 for a decline, 502 for a plugin failure,
- * 503 for an unknown outcome; always with the Location of the payment (Kill Bill sets it on failures too)
- * and the payment JSON as the body (killbill-semantics.md §13: a decline answers 402 with the payment).
+ * The answer to a payment write, from the status of the transaction it created or completed: 201 for
+ * SUCCESS/PENDING, 402 for a decline, 502 for a plugin failure, 503 for an unknown outcome. Always with
+ * the Location of the payment (Kill Bill sets it on failures too) and the payment JSON as the body
+ * (killbill-semantics.md §13: a decline answers 402 with the payment), rendered as the GET the official
+ * client then makes (no plugin info, no attempts).
  */
-export function paymentResponse(c: Context<AppEnv>, payment: PaymentView, type: string, transactionExternalKey: string | null): Response {
-  const tx = createdTransaction(payment, type, transactionExternalKey);
-  if (tx === null) throw new BillingError('UNEXPECTED_ERROR', `No transaction of type '${type}' found on payment ${payment.id}`);
-  const status = STATUS_OF_RESULT[tx.status] ?? 500;
+export function paymentResponse(c: Context<AppEnv>, outcome: TransactionOutcome): Response {
+  const { payment, transaction } = outcome;
+  const status = STATUS_OF_RESULT[transaction.status];
   if (status === 201) return created(c, `${PAYMENTS}/${payment.id}`, paymentJson(payment));
   c.header('Location', `${new URL(c.req.url).origin}${PAYMENTS}/${payment.id}`);
   return kbJson(c, paymentJson(payment), status);

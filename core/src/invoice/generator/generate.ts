@@ -41,7 +41,7 @@ export const generateItems: GenerateItems = (input: GeneratorInput): GeneratorRe
   const subscriptions = new Set([...events.keys(), ...existingBySubscription.keys()]);
   for (const id of subscriptions) {
     const own = events.get(id) ?? [];
-    const recurring = proposeRecurring(own, input.targetDate, input.currency, config.fixedProrationDays);
+    const recurring = proposeRecurring(own, input.targetDate, input.currency, config.fixedProrationDays, config.inArrearMode === 'GREEDY');
     const fixed = proposeFixed(own, input.targetDate, input.currency);
     const fresh = reconcile({ recurring: recurring.items, fixed, existing: existingBySubscription.get(id) ?? [] }, links, input.currency, config.fixedProrationDays);
     checkSafetyBounds(id, fresh, writtenToday.get(id) ?? 0, config.maxDailyItemsPerSubscription);

@@ -8,7 +8,8 @@ import { lastDayOfMonth, toYmd, fromYmd } from './dates.js';
  * [start, end) up to a target date, the first BCD on or after the start, the date up to which to bill
  * (effective end) and the last BCD on or before it. Future BCDs are always recomputed from the first one
  * (firstBCD + n periods, then clamped to the BCD), so BCD 31 gives 03-31, 04-30, 05-31, 06-30.
- * In-arrear uses the DEFAULT mode (not GREEDY).
+ * In arrear, the DEFAULT mode bills a period once the target reaches its end; GREEDY
+ * (org.killbill.invoice.inArrear.mode) bills the period the target is in, from its start on.
  */
 export class BillingInterval {
   readonly billCycleDay: number;
@@ -26,6 +27,7 @@ export class BillingInterval {
     billCycleDay: number,
     readonly step: PeriodStep,
     readonly mode: BillingMode,
+    readonly inArrearGreedy = false,
   ) {
     // Only month-based periods use the BCD; the others bill from the event's own day.
     this.billCycleDay = step.kind === 'months' ? billCycleDay : toYmd(start).d;
@@ -70,7 +72,8 @@ export class BillingInterval {
   #inArrearEffectiveEnd(): LocalDate | null {
     // A change or cancellation ending the period on the target date bills the partial period now (Kill Bill #1907).
     if (this.end !== null && this.target === this.end) return this.target;
-    if (this.target < this.firstBcd) return null;
+    // GREEDY bills from the event's start on, DEFAULT once the first BCD is reached.
+    if (this.target < (this.inArrearGreedy ? this.start : this.firstBcd)) return null;
     if (this.end !== null && this.end < this.firstBcd) return this.end;
     let n = 0;
     let proposed = this.firstBcd;
@@ -79,7 +82,10 @@ export class BillingInterval {
       proposed = next;
       next = this.futureBcd(++n);
     }
-    return this.end !== null && this.end <= this.target ? this.end : proposed;
+    // GREEDY: the period the target is in is billed to its end (unless the target is a BCD itself).
+    if (this.inArrearGreedy && proposed !== this.target) proposed = next;
+    const cutoff = this.inArrearGreedy ? next : this.target;
+    return this.end !== null && this.end <= cutoff ? this.end : proposed;
   }
 
   #lastBillingCycleDate(): { date: LocalDate; index: number } | null {

@@ -24,7 +24,7 @@ export interface ProposedRecurring {
   readonly next: NextRecurringDate | null;
 }
 
-export function proposeRecurring(events: readonly DatedEvent[], target: LocalDate, currency: Currency, fixedProrationDays: number): ProposedRecurring {
+export function proposeRecurring(events: readonly DatedEvent[], target: LocalDate, currency: Currency, fixedProrationDays: number, inArrearGreedy = false): ProposedRecurring {
   const items: ProposedItem[] = [];
   let next: { mode: BillingMode; date: LocalDate | null } | null = null;
   for (const de of events) {
@@ -45,6 +45,7 @@ export function proposeRecurring(events: readonly DatedEvent[], target: LocalDat
       step,
       mode: e.billingMode,
       fixedProrationDays,
+      inArrearGreedy,
     });
     let lastEnd: LocalDate | null = null;
     if (e.recurringPrice !== null && periods.length > 0) {

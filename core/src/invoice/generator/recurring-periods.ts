@@ -34,6 +34,8 @@ export interface PeriodRequest {
   readonly step: PeriodStep;
   readonly mode: BillingMode;
   readonly fixedProrationDays: number;
+  /** org.killbill.invoice.inArrear.mode=GREEDY. */
+  readonly inArrearGreedy?: boolean;
 }
 
 /** calculateProRationBeforeFirstBillingPeriod: [from, to) as a share of the period ending at `to`. */
@@ -48,7 +50,7 @@ function trailing(from: LocalDate, to: LocalDate, step: PeriodStep, fixedDays: n
 
 export function recurringPeriods(req: PeriodRequest): RecurringPeriods {
   const { start, end, target, step, fixedProrationDays: fixed } = req;
-  const interval = new BillingInterval(start, end, target, req.billCycleDay, step, req.mode);
+  const interval = new BillingInterval(start, end, target, req.billCycleDay, step, req.mode, req.inArrearGreedy ?? false);
   const periods: ServicePeriod[] = [];
   if (!interval.hasSomethingToBill()) return { periods, interval };
 

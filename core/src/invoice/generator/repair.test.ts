@@ -170,3 +170,23 @@ describe('repair of billed days no longer due', () => {
     expect(run([], '2012-05-10', { existing: [item, repair] }).items).toEqual([]);
   });
 });
+
+describe('an existing double billing (ILLEGAL INVOICING STATE)', () => {
+  it('fails the run with UNEXPECTED_ERROR rather than repairing on top of two items billing the same days', () => {
+    const events = [monthly('2012-04-01')];
+    const billed = asExisting(run(events, '2012-04-01').items);
+    // The same period written twice (a bad manual write, or a bug that a later run must not build on).
+    const twice = [...billed, ...asExisting(run(events, '2012-04-01').items)];
+    expect(() => run(events, '2012-05-01', { existing: twice })).toThrow(/^ILLEGAL INVOICING STATE subscriptionId='sub-1': items .* both bill 2012-04-01$/);
+  });
+
+  it('accepts a repaired stretch billed again (cancel, then uncancel)', () => {
+    const events = [monthly('2012-04-01')];
+    const first = invoiceThrough(events, ['2012-04-01']);
+    const repaired = run([...events, stop('2012-04-10', 'CANCEL')], '2012-04-10', { existing: first.existing }).items;
+    const existing = [...first.existing, ...asExisting(repaired)];
+    const again = run(events, '2012-04-11', { existing }).items;
+    expect(rows(again)).toEqual(['RECURRING 2012-04-10 2012-05-01 20.97']);
+    expect(run(events, '2012-04-11', { existing: [...existing, ...asExisting(again)] }).items).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { BillingError } from '../../errors/index.js';
 import type { LocalDate } from '../../subscription/account-time.js';
 import type { Currency } from '../../values/currency.js';
 import { epochDay, fromEpochDay } from './dates.js';
@@ -93,6 +94,28 @@ function billedItem(item: ExistingItem, links: Links): Billed | null {
   return { item, start: item.startDate, end: item.endDate, amount, remaining: subtract(whole, normalize(taken)), covered: [], left };
 }
 
+/**
+ * Kill Bill's "ILLEGAL INVOICING STATE" (ItemsNodeInterval refusing an existing item that overlaps another,
+ * FixedAndRecurringInvoiceItemGenerator.generateItems): two existing RECURRING items of one subscription that
+ * still both bill a day mean that day was billed twice — a bug or a bad manual write, never something to
+ * repair on top of. UNEXPECTED_ERROR, so the run fails and the account is parked (run-guard.ts).
+ */
+function checkNoDayBilledTwice(owned: readonly Owned[]): void {
+  for (let k = 1; k < owned.length; k++) {
+    const prev = owned[k - 1]!;
+    const cur = owned[k]!;
+    if (cur.start < prev.end) {
+      const a = prev.owner.item;
+      const b = cur.owner.item;
+      throw new BillingError(
+        'UNEXPECTED_ERROR',
+        `ILLEGAL INVOICING STATE subscriptionId='${a.subscriptionId}': items ${a.id} [${a.startDate}, ${a.endDate}) and ${b.id} [${b.startDate}, ${b.endDate}) both bill ${fromEpochDay(cur.start)}`,
+        { subscriptionId: a.subscriptionId, itemIds: [a.id, b.id], day: fromEpochDay(cur.start) },
+      );
+    }
+  }
+}
+
 /** A piece [from, to) of a proposed item, pro-rated on its own amount and length. */
 function piece(p: ProposedItem, from: number, to: number, currency: Currency): ProposedItem {
   const pStart = epochDay(p.startDate);
@@ -125,6 +148,7 @@ export function reconcile(sub: SubscriptionItems, links: Links, currency: Curren
   const isIgnored = (p: ProposedItem) => ignored.size > 0 && ignored.has(matchKey(p.type, p.startDate, p.endDate, p.amount, p.rate, p.planName, p.phaseName));
 
   const owned: Owned[] = billed.flatMap((b) => b.remaining.map((s) => ({ ...s, owner: b }))).sort((a, b) => a.start - b.start);
+  checkNoDayBilledTwice(owned);
   const out: ProposedItem[] = [];
   for (const p of sub.fixed) if (!isIgnored(p)) out.push(p);
 

@@ -16,6 +16,8 @@ export interface GeneratorConfig {
   readonly maxDailyItemsPerSubscription: number;
   /** org.killbill.invoice.proration.fixed.days (0 = calendar days). */
   readonly fixedProrationDays: number;
+  /** org.killbill.invoice.inArrear.mode: DEFAULT (absent) bills an in-arrear period once it has ended, GREEDY as soon as a target date falls in it. */
+  readonly inArrearMode?: 'DEFAULT' | 'GREEDY';
 }
 
 export const DEFAULT_GENERATOR_CONFIG: GeneratorConfig = { maxDailyItemsPerSubscription: 15, fixedProrationDays: 0 };

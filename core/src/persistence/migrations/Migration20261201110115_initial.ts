@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201101523_initial extends Migration {
+export class Migration20261201110115_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
@@ -73,6 +73,30 @@ export class Migration20261201101523_initial extends Migration {
     this.addSql(`alter table \`notifications_history\` add unique \`notifications_history_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`notifications_history\` add index \`notifications_history_tenant_record_id_account_reco_5ac4c_index\`(\`tenant_record_id\`, \`account_record_id\`, \`queue_name\`);`);
     this.addSql(`alter table \`notifications_history\` add index \`notifications_history_tenant_record_id_state_index\`(\`tenant_record_id\`, \`state\`);`);
+
+    this.addSql(`create table \`payments\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`account_id\` varchar(36) not null, \`payment_method_id\` varchar(36) not null, \`external_key\` varchar(255) not null, \`currency\` varchar(3) not null, \`state_name\` varchar(64) not null, \`last_success_state_name\` varchar(64) null, \`in_flight_transaction_id\` varchar(36) null, \`in_flight_since\` datetime(3) null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`payments\` add unique \`payments_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`payments\` add index \`payments_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+    this.addSql(`alter table \`payments\` add index \`payments_tenant_record_id_record_id_index\`(\`tenant_record_id\`, \`record_id\`);`);
+    this.addSql(`alter table \`payments\` add unique \`payments_tenant_record_id_external_key_unique\`(\`tenant_record_id\`, \`external_key\`);`);
+
+    this.addSql(`create table \`payment_attempts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`account_id\` varchar(36) not null, \`payment_method_id\` varchar(36) null, \`payment_external_key\` varchar(255) not null, \`transaction_id\` varchar(36) null, \`transaction_external_key\` varchar(255) not null, \`transaction_type\` varchar(32) not null, \`state_name\` varchar(32) not null, \`amount\` numeric(15,9) null, \`currency\` varchar(3) null, \`plugin_name\` varchar(1024) null, \`plugin_properties\` json null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`payment_attempts\` add unique \`payment_attempts_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`payment_attempts\` add index \`payment_attempts_tenant_record_id_transaction_external_key_index\`(\`tenant_record_id\`, \`transaction_external_key\`);`);
+    this.addSql(`alter table \`payment_attempts\` add index \`payment_attempts_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+
+    this.addSql(`create table \`payment_methods\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`account_id\` varchar(36) not null, \`external_key\` varchar(255) not null, \`plugin_name\` varchar(50) not null, \`is_active\` tinyint(1) not null, \`external_payment_method_id\` varchar(255) null, \`plugin_info\` json null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`payment_methods\` add unique \`payment_methods_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`payment_methods\` add index \`payment_methods_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+    this.addSql(`alter table \`payment_methods\` add index \`payment_methods_tenant_record_id_record_id_index\`(\`tenant_record_id\`, \`record_id\`);`);
+    this.addSql(`alter table \`payment_methods\` add unique \`payment_methods_tenant_record_id_external_key_unique\`(\`tenant_record_id\`, \`external_key\`);`);
+
+    this.addSql(`create table \`payment_transactions\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`attempt_id\` varchar(36) null, \`payment_id\` varchar(36) not null, \`transaction_type\` varchar(32) not null, \`transaction_external_key\` varchar(255) not null, \`active_key\` varchar(255) null, \`effective_date\` datetime(3) not null, \`amount\` numeric(15,9) not null, \`currency\` varchar(3) not null, \`processed_amount\` numeric(15,9) null, \`processed_currency\` varchar(3) null, \`transaction_status\` varchar(50) not null, \`gateway_error_code\` varchar(32) null, \`gateway_error_msg\` varchar(256) null, \`first_payment_reference_id\` varchar(128) null, \`second_payment_reference_id\` varchar(128) null, \`plugin_properties\` json null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`payment_transactions\` add unique \`payment_transactions_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`payment_transactions\` add index \`payment_transactions_payment_id_index\`(\`payment_id\`);`);
+    this.addSql(`alter table \`payment_transactions\` add index \`payment_transactions_tenant_record_id_transaction_e_dc6a0_index\`(\`tenant_record_id\`, \`transaction_external_key\`);`);
+    this.addSql(`alter table \`payment_transactions\` add index \`payment_transactions_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+    this.addSql(`alter table \`payment_transactions\` add unique \`payment_transactions_tenant_record_id_active_key_unique\`(\`tenant_record_id\`, \`active_key\`);`);
 
     this.addSql(`create table \`security_roles\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`role_name\` varchar(128) not null, \`permissions\` json not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`security_roles\` add unique \`security_roles_id_unique\`(\`id\`);`);
@@ -149,6 +173,14 @@ export class Migration20261201101523_initial extends Migration {
     this.addSql(`drop table if exists \`notifications\`;`);
 
     this.addSql(`drop table if exists \`notifications_history\`;`);
+
+    this.addSql(`drop table if exists \`payments\`;`);
+
+    this.addSql(`drop table if exists \`payment_attempts\`;`);
+
+    this.addSql(`drop table if exists \`payment_methods\`;`);
+
+    this.addSql(`drop table if exists \`payment_transactions\`;`);
 
     this.addSql(`drop table if exists \`security_roles\`;`);
 

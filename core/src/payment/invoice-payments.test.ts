@@ -1,0 +1,117 @@
+import { Decimal } from 'decimal.js';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, testCallContext } from '../../../test/support/engine.js';
+import { createAccountService, type AccountService } from '../account/service.js';
+import type { BusHandler } from '../bus/bus.js';
+import type { BusEvent } from '../bus/event.js';
+import { BusEventEntity } from '../bus/model.js';
+import { systemClock } from '../clock/clock.js';
+import { loadInvoice, insertInvoice } from '../invoice/store.js';
+import type { NotificationHandler } from '../notification/queue.js';
+import { NotificationEntity } from '../notification/model.js';
+import { ObjectRegistry } from '../object/registry.js';
+import { lockAccount } from '../persistence/account-lock.js';
+import type { Database } from '../persistence/database.js';
+import { readEm, writeTx } from '../persistence/scope.js';
+import type { LocalDate } from '../subscription/account-time.js';
+import type { TenantId } from '../values/ids.js';
+import { EXTERNAL_PAYMENT_PLUGIN } from './payment-service.js';
+import { createPaymentGateway } from './plugin-call.js';
+import { createPaymentService } from './service.js';
+
+/**
+ * Invoice payments with the bus and the notification queue replaced by their registered handlers, run
+ * here in transactions as the real ones would (the handler's transaction holds the account lock).
+ */
+const logger = pino({ level: 'silent' });
+const ctx = testCallContext(31);
+let db: Database & { drop(): Promise<void> };
+let accounts: AccountService;
+let payments: ReturnType<typeof createPaymentService>;
+const consumers: BusHandler[] = [];
+const queues = new Map<string, NotificationHandler>();
+let declining = false;
+
+beforeAll(async () => {
+  db = await openTestDatabase(import.meta.filename);
+  const objects = new ObjectRegistry();
+  accounts = createAccountService({ db, clock: systemClock, objects });
+  const tenants = { getById: async (id: TenantId) => ({ recordId: 31, id, externalKey: null, apiKey: 'k', createdDate: new Date() }), getValues: async (_c: unknown, key: string) => ({ key, values: [] as string[] }) };
+  const real = createPaymentGateway({ plugins: { running: () => null, use: async () => { throw new Error('no worker plugins here'); }, hostFor: () => null }, tenants, logger });
+  // A gateway that declines while `declining` is set, as a card gateway answering ERROR would.
+  const gateway = { ...real, transaction: async (c: Parameters<typeof real.transaction>[0], call: Parameters<typeof real.transaction>[1]) => (declining ? { ...(await real.transaction(c, call)), status: 'PAYMENT_FAILURE' as const, processedAmount: new Decimal(0) } : real.transaction(c, call)) };
+  payments = createPaymentService({
+    db, clock: systemClock, logger, gateway, tags: { add: async () => undefined }, objects,
+    bus: { subscribe: (_name, _types, handle) => void consumers.push(handle) },
+    notifications: { register: (name, handler) => void queues.set(name, handler) },
+  });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+async function committedInvoice(amount: string, withMethod = true) {
+  const account = await accounts.create(ctx, { currency: 'USD' });
+  if (withMethod) await payments.addPaymentMethod(ctx, { accountId: account.id, pluginName: EXTERNAL_PAYMENT_PLUGIN, isDefault: true });
+  const invoice = await writeTx(db, ctx, (em) =>
+    insertInvoice(em, ctx, systemClock, {
+      account: { id: account.id, recordId: account.recordId }, status: 'COMMITTED', invoiceDate: '2026-12-01' as LocalDate, targetDate: '2026-12-01' as LocalDate, currency: 'USD',
+      items: [{ type: 'EXTERNAL_CHARGE', amount: new Decimal(amount), description: 'charge', startDate: '2026-12-01' as LocalDate }],
+    }),
+  );
+  return { account, invoice };
+}
+
+/** INVOICE_CREATION through the consumer, then the due notification through its handler. */
+async function invoiceCreated(accountRecordId: number, invoiceId: string): Promise<void> {
+  const event: BusEvent = { recordId: 1, id: 'e', tenant: ctx.tenant, userToken: null, createdDate: new Date(), eventType: 'INVOICE_CREATION', objectType: 'INVOICE', objectId: invoiceId, accountRecordId, payload: {} };
+  await writeTx(db, ctx, async (em) => {
+    for (const c of consumers) await c(em, event, ctx);
+  });
+  const scheduled = await readEm(db, ctx).find(NotificationEntity, { queueName: 'payment-invoice', accountRecordId });
+  expect(scheduled).toHaveLength(1);
+  await writeTx(db, ctx, async (em) => {
+    await lockAccount(em, ctx.tenant.recordId, accountRecordId);
+    await queues.get('payment-invoice')!(em, { recordId: scheduled[0]!.recordId, id: scheduled[0]!.id, tenant: ctx.tenant, accountRecordId, queueName: 'payment-invoice', effectiveDate: new Date(), payload: scheduled[0]!.payload }, ctx);
+  });
+  for (let i = 0; i < 200 && payments.pendingInvoicePayments() > 0; i++) await new Promise((r) => setTimeout(r, 25));
+}
+
+describe('invoice payments', () => {
+  it('pays a new invoice\'s balance with the default method, so its balance drops to 0', async () => {
+    const { account, invoice } = await committedInvoice('42.50');
+    await invoiceCreated(account.recordId, invoice.id);
+    const [payment] = await payments.listAccountPayments(ctx, account.id);
+    expect(payment!.purchasedAmount.toFixed(2)).toBe('42.50');
+    expect(payment!.transactions[0]!.status).toBe('SUCCESS');
+    const after = await loadInvoice(readEm(db, ctx), invoice.id);
+    expect(after!.balance.toFixed(2)).toBe('0.00');
+    const events = await readEm(db, ctx).find(BusEventEntity, { accountRecordId: account.recordId, eventType: { $in: ['PAYMENT_SUCCESS', 'INVOICE_PAYMENT_SUCCESS'] } });
+    expect(events.map((e) => e.eventType).sort()).toEqual(['INVOICE_PAYMENT_SUCCESS', 'PAYMENT_SUCCESS']);
+  });
+
+  it('records a declined invoice payment with amount 0, leaving the invoice unpaid', async () => {
+    const { account, invoice } = await committedInvoice('15');
+    declining = true;
+    try {
+      await invoiceCreated(account.recordId, invoice.id);
+    } finally {
+      declining = false;
+    }
+    const [payment] = await payments.listAccountPayments(ctx, account.id);
+    expect(payment!.transactions[0]!.status).toBe('PAYMENT_FAILURE');
+    const after = await loadInvoice(readEm(db, ctx), invoice.id);
+    expect(after!.balance.toFixed(2)).toBe('15.00');
+    expect(after!.payments.map((p) => [p.type, p.amount.toFixed(2), p.success])).toEqual([['ATTEMPT', '0.00', false]]);
+    const events = await readEm(db, ctx).find(BusEventEntity, { accountRecordId: account.recordId, eventType: { $in: ['PAYMENT_FAILED', 'INVOICE_PAYMENT_FAILED'] } });
+    expect(events.map((e) => e.eventType).sort()).toEqual(['INVOICE_PAYMENT_FAILED', 'PAYMENT_FAILED']);
+  });
+
+  it('does not pay for an account without a default method', async () => {
+    const { account, invoice } = await committedInvoice('10', false);
+    await invoiceCreated(account.recordId, invoice.id);
+    expect(await payments.listAccountPayments(ctx, account.id)).toEqual([]);
+    expect((await loadInvoice(readEm(db, ctx), invoice.id))!.balance.toFixed(2)).toBe('10.00');
+  });
+});

@@ -1,0 +1,200 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Decimal } from 'decimal.js';
+import type { CallContext, TenantContext } from '../context.js';
+import { BillingError } from '../errors/index.js';
+import type { Bus } from '../bus/bus.js';
+import type { NotificationQueue } from '../notification/queue.js';
+import type { ObjectRegistry } from '../object/registry.js';
+import { registerInvoicePayments } from './invoice-payments.js';
+import { readEm } from '../persistence/scope.js';
+import type { PaymentDeps } from './deps.js';
+import { createMethodApi, noSuchMethod } from './methods.js';
+import { PaymentAttemptEntity, PaymentEntity, PaymentMethodEntity, PaymentTransactionEntity, type PaymentRow } from './model.js';
+import { EXTERNAL_PAYMENT_PLUGIN, type Payment, type PaymentReadOptions, type PaymentService, type TransactionOutcome } from './payment-service.js';
+import type { GatewayResult } from './plugin-call.js';
+import { toPayment } from './rows.js';
+import { createTransactionPath, noSuchPayment, type Begun, type TransactionSpec } from './transactions.js';
+
+/**
+ * The payment service (payment-service.ts): payment methods (methods.ts) and payments, whose writes go
+ * begin → plugin → finish (transactions.ts) with no database transaction open during the plugin call.
+ * Chargebacks, their reversals and notifyStateChanged come from the gateway's side, so, as in Kill Bill,
+ * they are recorded without calling the plugin.
+ */
+export interface PaymentServiceOptions {
+  readonly objects?: ObjectRegistry | null;
+  /** With both, INVOICE_CREATION pays the invoice (invoice-payments.ts). */
+  readonly bus?: Pick<Bus, 'subscribe'> | null;
+  readonly notifications?: Pick<NotificationQueue, 'register'> | null;
+}
+
+export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions): PaymentService & { pendingInvoicePayments(): number } {
+  const { db, gateway } = deps;
+  const methods = createMethodApi(deps);
+  const path = createTransactionPath(deps);
+
+  /** Step (b): the plugin call; anything unexpected is UNKNOWN (the gateway may have acted). */
+  async function callPlugin(ctx: CallContext, begun: Begun): Promise<GatewayResult> {
+    try {
+      return await gateway.transaction(ctx, {
+        pluginName: begun.pluginName, type: begun.type, accountId: begun.accountId, paymentId: begun.paymentId, transactionId: begun.transactionId,
+        paymentMethodId: begun.paymentMethodId, amount: begun.amount, currency: begun.currency, properties: begun.properties,
+      });
+    } catch (err) {
+      deps.logger.error({ err, paymentId: begun.paymentId }, 'payment plugin call failed unexpectedly');
+      return local(begun, 'UNKNOWN', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  function local(begun: Begun, status: 'SUCCESS' | 'PAYMENT_FAILURE' | 'UNKNOWN', message: string | null = null): GatewayResult {
+    return {
+      status, processedAmount: status === 'SUCCESS' ? begun.amount : new Decimal(0), processedCurrency: begun.currency, gatewayErrorCode: null,
+      gatewayErrorMsg: message, firstPaymentReferenceId: null, secondPaymentReferenceId: null, properties: [],
+    };
+  }
+
+  async function run(ctx: CallContext, spec: TransactionSpec): Promise<TransactionOutcome> {
+    const begun = await path.begin(ctx, spec);
+    if (spec.reversal) return path.finish(ctx, begun, local(begun, 'PAYMENT_FAILURE'));
+    if (spec.type === 'CHARGEBACK') return path.finish(ctx, begun, local(begun, 'SUCCESS'));
+    return path.finish(ctx, begun, await callPlugin(ctx, begun));
+  }
+
+  async function load(em: EntityManager, rows: readonly PaymentRow[], options: PaymentReadOptions = {}): Promise<Payment[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const transactions = await em.find(PaymentTransactionEntity, { paymentId: { $in: ids } }, { orderBy: { recordId: 'asc' } });
+    const attempts = options.withAttempts ? await em.find(PaymentAttemptEntity, { transactionId: { $in: transactions.map((t) => t.id) } }, { orderBy: { recordId: 'asc' } }) : [];
+    return rows.map((row) => {
+      const own = transactions.filter((t) => t.paymentId === row.id);
+      const ownIds = new Set(own.map((t) => t.id));
+      return toPayment(row, own, attempts.filter((a) => a.transactionId != null && ownIds.has(a.transactionId)));
+    });
+  }
+
+  async function one(ctx: TenantContext, find: (em: EntityManager) => Promise<PaymentRow | null>, what: string, options?: PaymentReadOptions): Promise<Payment> {
+    const em = readEm(db, ctx);
+    const row = await find(em);
+    if (!row) throw noSuchPayment(what);
+    return (await load(em, [row], options))[0]!;
+  }
+
+  async function paymentOfTransaction(em: EntityManager, where: { id: string } | { transactionExternalKey: string }): Promise<PaymentRow | null> {
+    const t = await em.findOne(PaymentTransactionEntity, where, { orderBy: { recordId: 'desc' } });
+    return t ? em.findOne(PaymentEntity, { id: t.paymentId }) : null;
+  }
+
+  const service: PaymentService = {
+    ...methods,
+
+    async externalPaymentMethod(ctx, accountId) {
+      const existing = await readEm(db, ctx).findOne(PaymentMethodEntity, { accountId, pluginName: EXTERNAL_PAYMENT_PLUGIN, isActive: true });
+      if (existing) return methods.getPaymentMethod(ctx, existing.id);
+      return methods.addPaymentMethod(ctx, { accountId, pluginName: EXTERNAL_PAYMENT_PLUGIN, isDefault: false });
+    },
+
+    createPayment: (ctx, req) =>
+      run(ctx, {
+        type: req.transactionType, accountId: req.accountId, paymentId: req.paymentId ?? null, paymentExternalKey: req.paymentExternalKey ?? null,
+        paymentMethodId: req.paymentMethodId ?? null, transactionExternalKey: req.transactionExternalKey ?? null, amount: req.amount,
+        currency: req.currency ?? null, effectiveDate: req.effectiveDate ?? null, properties: req.properties ?? [], controlPluginNames: req.controlPluginNames ?? [],
+      }),
+    capture: (ctx, req) => run(ctx, { ...req, type: 'CAPTURE' }),
+    refund: (ctx, req) => run(ctx, { ...req, type: 'REFUND' }),
+    void: (ctx, req) => run(ctx, { ...req, type: 'VOID', amount: null }),
+    chargeback: (ctx, req) => run(ctx, { ...req, type: 'CHARGEBACK' }),
+    async chargebackReversal(ctx, req) {
+      const payment = await one(ctx, (e) => ('paymentId' in req.target ? e.findOne(PaymentEntity, { id: req.target.paymentId }) : e.findOne(PaymentEntity, { externalKey: req.target.paymentExternalKey })), 'paymentId' in req.target ? req.target.paymentId : req.target.paymentExternalKey);
+      const chargeback = payment.transactions.find((t) => t.transactionType === 'CHARGEBACK' && t.externalKey === req.transactionExternalKey && t.status === 'SUCCESS');
+      return run(ctx, { type: 'CHARGEBACK', target: req.target, transactionExternalKey: req.transactionExternalKey, amount: chargeback?.amount ?? new Decimal(0), effectiveDate: req.effectiveDate ?? null, reversal: true, controlPluginNames: req.controlPluginNames ?? [] });
+    },
+
+    async completeTransaction(ctx, req) {
+      const begun = await path.resume(ctx, req.target, (rows) => {
+        if (req.transactionId) return rows.find((t) => t.id === req.transactionId);
+        if (req.transactionExternalKey) return [...rows].reverse().find((t) => t.transactionExternalKey === req.transactionExternalKey);
+        return [...rows].reverse().find((t) => (t.transactionStatus === 'PENDING' || t.transactionStatus === 'UNKNOWN') && (!req.transactionType || t.transactionType === req.transactionType));
+      });
+      const withProps: Begun = { ...begun, properties: req.properties ?? [] };
+      return path.finish(ctx, withProps, await callPlugin(ctx, withProps));
+    },
+
+    async comboPayment(ctx, req) {
+      const pm = req.paymentMethod;
+      let methodId: string;
+      if ('paymentMethodId' in pm) methodId = pm.paymentMethodId;
+      else {
+        const key = pm.externalKey?.trim() || null;
+        const found = key ? await readEm(db, ctx).findOne(PaymentMethodEntity, { externalKey: key, isActive: true }) : null;
+        if (found) {
+          if (found.accountId !== req.accountId) throw new BillingError('PAYMENT_METHOD_DIFFERENT_ACCOUNT_ID', `Payment method ${found.id} has a different account id`, { paymentMethodId: found.id });
+          methodId = found.id;
+        } else {
+          if (!pm.pluginName) throw noSuchMethod(key ?? '(none)');
+          const added = await methods.addPaymentMethod(ctx, {
+            accountId: req.accountId, pluginName: pm.pluginName, externalKey: key, isDefault: pm.isDefault ?? false, pluginInfo: pm.pluginInfo ?? null, properties: req.paymentMethodProperties ?? [],
+          });
+          methodId = added.id;
+        }
+      }
+      return service.createPayment(ctx, { ...req.transaction, accountId: req.accountId, paymentMethodId: methodId });
+    },
+
+    async notifyStateChanged(ctx, transactionId, isSuccess) {
+      const em = readEm(db, ctx);
+      const row = await em.findOne(PaymentTransactionEntity, { id: transactionId });
+      if (!row) throw noSuchPayment(transactionId);
+      const begun = await path.resume(ctx, { paymentId: row.paymentId }, (rows) => rows.find((t) => t.id === transactionId));
+      return path.finish(ctx, begun, local(begun, isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE'));
+    },
+
+    getPayment: (ctx, id, options) => one(ctx, (em) => em.findOne(PaymentEntity, { id }), id, options),
+    getPaymentByExternalKey: (ctx, key, options) => one(ctx, (em) => em.findOne(PaymentEntity, { externalKey: key }), key, options),
+    getPaymentByTransactionId: (ctx, id, options) => one(ctx, (em) => paymentOfTransaction(em, { id }), id, options),
+    getPaymentByTransactionExternalKey: (ctx, key, options) => one(ctx, (em) => paymentOfTransaction(em, { transactionExternalKey: key }), key, options),
+
+    async listAccountPayments(ctx, accountId, options) {
+      const em = readEm(db, ctx);
+      return load(em, await em.find(PaymentEntity, { accountId }, { orderBy: { recordId: 'asc' } }), options);
+    },
+
+    async listPayments(ctx, page, options) {
+      const em = readEm(db, ctx);
+      const where = options?.pluginName ? { paymentMethodId: { $in: (await em.find(PaymentMethodEntity, { pluginName: options.pluginName }, { fields: ['id'] })).map((m) => m.id) } } : {};
+      const [rows, total] = await em.findAndCount(PaymentEntity, where, { orderBy: { recordId: 'asc' }, offset: page.offset, limit: page.limit });
+      return { items: await load(em, rows, options), total, offset: page.offset, max: await em.count(PaymentEntity, {}) };
+    },
+
+    async searchPayments(ctx, searchKey, page, options) {
+      const em = readEm(db, ctx);
+      const number = /^\d+$/.test(searchKey) ? Number(searchKey) : null;
+      const where = { $or: [{ id: searchKey }, { externalKey: searchKey }, { accountId: searchKey }, { stateName: searchKey }, { currency: searchKey }, ...(number !== null ? [{ recordId: number }] : [])] };
+      const [rows, total] = await em.findAndCount(PaymentEntity, where, { orderBy: { recordId: 'asc' }, offset: page.offset, limit: page.limit });
+      return { items: await load(em, rows, options), total, offset: page.offset, max: await em.count(PaymentEntity, {}) };
+    },
+  };
+
+  registerObjects(deps.objects ?? null, db);
+  const invoicePayments = deps.bus && deps.notifications ? registerInvoicePayments({ db, clock: deps.clock, logger: deps.logger, bus: deps.bus, notifications: deps.notifications, path, callPlugin }) : null;
+  return Object.assign(service, { pendingInvoicePayments: () => invoicePayments?.pending() ?? 0 });
+}
+
+/** Tags and custom fields on payments, transactions and payment methods. */
+function registerObjects(objects: ObjectRegistry | null, db: PaymentDeps['db']): void {
+  if (!objects) return;
+  objects.register('PAYMENT', async (ctx, id) => {
+    const row = await readEm(db, ctx).findOne(PaymentEntity, { id }, { fields: ['id', 'accountRecordId'] });
+    if (!row) throw noSuchPayment(id);
+    return { objectType: 'PAYMENT', objectId: id, accountRecordId: row.accountRecordId };
+  });
+  objects.register('TRANSACTION', async (ctx, id) => {
+    const row = await readEm(db, ctx).findOne(PaymentTransactionEntity, { id }, { fields: ['id', 'accountRecordId'] });
+    if (!row) throw noSuchPayment(id);
+    return { objectType: 'TRANSACTION', objectId: id, accountRecordId: row.accountRecordId };
+  });
+  objects.register('PAYMENT_METHOD', async (ctx, id) => {
+    const row = await readEm(db, ctx).findOne(PaymentMethodEntity, { id }, { fields: ['id', 'accountRecordId'] });
+    if (!row) throw noSuchMethod(id);
+    return { objectType: 'PAYMENT_METHOD', objectId: id, accountRecordId: row.accountRecordId };
+  });
+}

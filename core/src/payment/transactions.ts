@@ -1,0 +1,294 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { Decimal } from 'decimal.js';
+import type { DateTime } from 'luxon';
+import type { AccountRow } from '../account/model.js';
+import { emitEvent } from '../bus/outbox.js';
+import type { CallContext } from '../context.js';
+import { BillingError } from '../errors/index.js';
+import { lockAccount } from '../persistence/account-lock.js';
+import { readEm, writeTx } from '../persistence/scope.js';
+import { creationStamps, touch } from '../persistence/stamps.js';
+import { newId } from '../values/ids.js';
+import { checkPaymentAmount } from './amount.js';
+import { accountRow, type PaymentDeps } from './deps.js';
+import { methodRow } from './methods.js';
+import { PaymentAttemptEntity, PaymentEntity, PaymentTransactionEntity, type PaymentRow, type PaymentTransactionRow } from './model.js';
+import type { PaymentPluginProperty, PaymentTarget, TransactionOutcome, TransactionStatus, TransactionType } from './payment-service.js';
+import type { GatewayResult } from './plugin-call.js';
+import { storedProperties, toPayment } from './rows.js';
+import { checkAmount, checkTransition, nextStates, paymentAmounts, sourceState, stateName } from './state-machine.js';
+
+/**
+ * The payment write path. No database transaction is open while a plugin runs:
+ *   (a) begin: one short writeTx under the account lock validates the request (state machine, amounts,
+ *       keys), records the transaction as UNKNOWN with its key in payment_transactions.active_key (unique
+ *       per tenant) and marks the payment in flight, then commits;
+ *   (b) the plugin call, outside any transaction;
+ *   (c) finish: one writeTx under the account lock records the plugin's result, moves the payment's state
+ *       and emits PAYMENT_SUCCESS / PAYMENT_FAILED.
+ * A second request with the same transaction key, on this node or another, finds the key taken in (a)
+ * (under the account lock, and the unique index backs it) and is refused before any plugin call: two
+ * concurrent requests charge at most once. A crash between (a) and (c) leaves an UNKNOWN transaction,
+ * which is what Kill Bill's janitor reconciles (TODO: janitor).
+ */
+
+/** The statuses that release a transaction key for a retry (the gateway did not move money). */
+const RELEASING: readonly TransactionStatus[] = ['PAYMENT_FAILURE', 'PLUGIN_FAILURE'];
+
+export interface Begun {
+  readonly accountId: string;
+  readonly accountRecordId: number;
+  readonly paymentId: string;
+  readonly transactionId: string;
+  readonly paymentMethodId: string;
+  readonly pluginName: string;
+  readonly type: TransactionType;
+  readonly amount: Decimal;
+  readonly currency: string;
+  readonly properties: readonly PaymentPluginProperty[];
+}
+
+/** More to record in the finishing transaction (invoice payments). */
+export type FinishHook = (tx: EntityManager, begun: Begun, result: GatewayResult) => Promise<void>;
+
+/** What a begin step validates and records. */
+export interface TransactionSpec {
+  readonly type: TransactionType;
+  /** A new payment's account; a follow-up names its payment instead. */
+  readonly accountId?: string | null;
+  readonly target?: PaymentTarget | null;
+  /** For a new payment: an existing payment to retry into (by id, or by its external key). */
+  readonly paymentId?: string | null;
+  readonly paymentExternalKey?: string | null;
+  readonly paymentMethodId?: string | null;
+  readonly transactionExternalKey?: string | null;
+  readonly amount?: Decimal | null;
+  readonly currency?: string | null;
+  readonly effectiveDate?: DateTime | null;
+  readonly properties?: readonly PaymentPluginProperty[];
+  readonly controlPluginNames?: readonly string[];
+  /** A chargeback reversal: the key names the chargeback to reverse, and is not taken again. */
+  readonly reversal?: boolean;
+}
+
+export function noSuchPayment(what: string): BillingError {
+  return new BillingError('PAYMENT_NO_SUCH_PAYMENT', `Payment ${what} does not exist`, { payment: what });
+}
+
+export async function paymentByTarget(em: EntityManager, target: PaymentTarget): Promise<PaymentRow> {
+  const row = 'paymentId' in target ? await em.findOne(PaymentEntity, { id: target.paymentId }) : await em.findOne(PaymentEntity, { externalKey: target.paymentExternalKey });
+  if (!row) throw noSuchPayment('paymentId' in target ? target.paymentId : target.paymentExternalKey);
+  return row;
+}
+
+export function createTransactionPath(deps: PaymentDeps) {
+  const { db, clock } = deps;
+  const staleMs = deps.inFlightStaleMs ?? 120_000;
+
+  /** The account the request belongs to, read before the lock (its record id is all the lock needs). */
+  async function owner(ctx: CallContext, spec: TransactionSpec): Promise<AccountRow> {
+    const em = readEm(db, ctx);
+    if (spec.target) return accountRow(em, (await paymentByTarget(em, spec.target)).accountId);
+    if (!spec.accountId) throw new BillingError('PAYMENT_INVALID_PARAMETER', 'Invalid parameter accountId: should not be null', { field: 'accountId' });
+    return accountRow(em, spec.accountId);
+  }
+
+  function checkNotInFlight(payment: PaymentRow): void {
+    if (payment.inFlightTransactionId && payment.inFlightSince && clock.now().toMillis() - payment.inFlightSince.getTime() < staleMs) {
+      throw new BillingError('PAYMENT_TRANSACTION_IN_FLIGHT', `Payment ${payment.id} has transaction ${payment.inFlightTransactionId} in progress`, { paymentId: payment.id, transactionId: payment.inFlightTransactionId });
+    }
+  }
+
+  async function checkKey(tx: EntityManager, key: string, accountRecordId: number): Promise<void> {
+    const same = await tx.find(PaymentTransactionEntity, { transactionExternalKey: key }, { fields: ['id', 'accountRecordId', 'activeKey'] });
+    if (same.some((t) => t.accountRecordId !== accountRecordId)) {
+      throw new BillingError('PAYMENT_TRANSACTION_DIFFERENT_ACCOUNT_ID', `Payment transaction ${key} has a different account id`, { transactionExternalKey: key });
+    }
+    if (same.some((t) => t.activeKey !== null)) keyTaken(key);
+  }
+
+  function keyTaken(key: string): never {
+    throw new BillingError('PAYMENT_ACTIVE_TRANSACTION_KEY_EXISTS', `Successful transaction with external key ${key} already exists`, { transactionExternalKey: key });
+  }
+
+  /** Step (a). */
+  async function begin(ctx: CallContext, spec: TransactionSpec): Promise<Begun> {
+    const account = await owner(ctx, spec);
+    const transactionId = newId();
+    const key = spec.transactionExternalKey?.trim() || transactionId;
+    try {
+      return await writeTx(db, ctx, async (tx) => {
+        await lockAccount(tx, ctx.tenant.recordId, account.recordId);
+        return await beginIn(tx, ctx, spec, account, transactionId);
+      });
+    } catch (err) {
+      // The unique index on active_key: another node took the key between our check and our insert.
+      if (err instanceof UniqueConstraintViolationException) keyTaken(key);
+      throw err;
+    }
+  }
+
+  /**
+   * Step (a) inside a caller's transaction that already holds the account lock (a notification handler):
+   * the caller's commit makes the transaction visible; its plugin call must wait for that commit.
+   */
+  async function beginIn(tx: EntityManager, ctx: CallContext, spec: TransactionSpec, account: AccountRow, transactionId: string = newId()): Promise<Begun> {
+    const key = spec.transactionExternalKey?.trim() || transactionId;
+    const now = clock.now();
+    const stamps = creationStamps(ctx, now.toJSDate());
+
+    let payment: PaymentRow | null;
+    if (spec.target) payment = await paymentByTarget(tx, spec.target);
+    else if (spec.paymentId) payment = await paymentByTarget(tx, { paymentId: spec.paymentId });
+    else payment = spec.paymentExternalKey ? await tx.findOne(PaymentEntity, { externalKey: spec.paymentExternalKey }) : null;
+    if (payment && payment.accountId !== account.id) {
+      throw new BillingError('PAYMENT_DIFFERENT_ACCOUNT_ID', `Payment ${payment.id} has a different account id`, { paymentId: payment.id, accountId: account.id });
+    }
+    if (payment) checkNotInFlight(payment);
+    const transactions = payment ? await tx.find(PaymentTransactionEntity, { paymentId: payment.id }, { orderBy: { recordId: 'asc' } }) : [];
+
+    if (spec.reversal) {
+      if (!transactions.some((t) => t.transactionType === 'CHARGEBACK' && t.transactionExternalKey === key && t.transactionStatus === 'SUCCESS')) {
+        throw new BillingError('PAYMENT_INVALID_PARAMETER', `Invalid parameter transactionExternalKey: no successful chargeback ${key} on payment ${payment?.id}`, { transactionExternalKey: key });
+      }
+    } else await checkKey(tx, key, account.recordId);
+
+    const methodId = spec.paymentMethodId ?? payment?.paymentMethodId ?? account.paymentMethodId;
+    if (!methodId) throw new BillingError('PAYMENT_NO_DEFAULT_PAYMENT_METHOD', `Account ${account.id} does not have a default payment method set`, { accountId: account.id });
+    const method = await methodRow(tx, methodId, payment !== null && spec.paymentMethodId == null);
+    if (method.accountId !== account.id) throw new BillingError('PAYMENT_METHOD_DIFFERENT_ACCOUNT_ID', `Payment method ${methodId} has a different account id`, { paymentMethodId: methodId });
+
+    const currency = spec.currency ?? payment?.currency ?? account.currency;
+    if (!currency) throw new BillingError('PAYMENT_INVALID_PARAMETER', 'Invalid parameter currency: should not be null', { field: 'currency' });
+    if (payment && currency !== payment.currency) {
+      throw new BillingError('PAYMENT_INVALID_PARAMETER', `Invalid parameter currency: ${currency} differs from the payment's ${payment.currency}`, { field: 'currency', currency });
+    }
+    const amount = spec.type === 'VOID' ? new Decimal(0) : checkPaymentAmount(spec.amount, currency);
+
+    checkTransition(sourceState(payment), spec.type);
+    if (payment && !spec.reversal) {
+      const figures = paymentAmounts(
+        transactions.map((t) => ({ transactionType: t.transactionType as TransactionType, status: t.transactionStatus as TransactionStatus, externalKey: t.transactionExternalKey, amount: new Decimal(t.amount), currency: t.currency, processedAmount: t.processedAmount == null ? null : new Decimal(t.processedAmount), processedCurrency: t.processedCurrency ?? null })),
+        payment.currency,
+      );
+      checkAmount(spec.type, amount, figures);
+    }
+
+    if (!payment) {
+      const paymentId = newId();
+      payment = tx.create(PaymentEntity, {
+        id: paymentId, tenantRecordId: ctx.tenant.recordId, accountRecordId: account.recordId, accountId: account.id, paymentMethodId: method.id,
+        externalKey: spec.paymentExternalKey?.trim() || paymentId, currency, stateName: stateName(spec.type, 'INIT'), lastSuccessStateName: null,
+        inFlightTransactionId: null, inFlightSince: null, ...stamps,
+      });
+    }
+    payment.stateName = stateName(spec.type, 'INIT');
+    payment.inFlightTransactionId = transactionId;
+    payment.inFlightSince = now.toJSDate();
+    touch(payment, ctx, now.toJSDate());
+
+    const attemptId = newId();
+    const properties = spec.properties ?? [];
+    tx.create(PaymentAttemptEntity, {
+      id: attemptId, tenantRecordId: ctx.tenant.recordId, accountRecordId: account.recordId, accountId: account.id, paymentMethodId: method.id,
+      paymentExternalKey: payment.externalKey, transactionId, transactionExternalKey: key, transactionType: spec.type, stateName: 'INIT',
+      amount: spec.type === 'VOID' ? null : amount.toFixed(), currency, pluginName: spec.controlPluginNames?.length ? spec.controlPluginNames.join(',') : null,
+      pluginProperties: storedProperties(properties), ...stamps,
+    });
+    tx.create(PaymentTransactionEntity, {
+      id: transactionId, tenantRecordId: ctx.tenant.recordId, accountRecordId: account.recordId, attemptId, paymentId: payment.id,
+      transactionType: spec.type, transactionExternalKey: key, activeKey: spec.reversal ? null : key, effectiveDate: (spec.effectiveDate ?? now).toJSDate(),
+      amount: amount.toFixed(), currency, processedAmount: null, processedCurrency: null, transactionStatus: 'UNKNOWN',
+      gatewayErrorCode: null, gatewayErrorMsg: null, firstPaymentReferenceId: null, secondPaymentReferenceId: null, pluginProperties: [], ...stamps,
+    });
+    await tx.flush();
+    return {
+      accountId: account.id, accountRecordId: account.recordId, paymentId: payment.id, transactionId, paymentMethodId: method.id,
+      pluginName: method.pluginName, type: spec.type, amount, currency, properties,
+    };
+  }
+
+  /** Step (a) of completing an existing PENDING/UNKNOWN transaction: mark its payment in flight again. */
+  async function resume(ctx: CallContext, target: PaymentTarget, pick: (rows: readonly PaymentTransactionRow[]) => PaymentTransactionRow | undefined): Promise<Begun> {
+    const account = await owner(ctx, { type: 'PURCHASE', target });
+    return writeTx(db, ctx, async (tx) => {
+      await lockAccount(tx, ctx.tenant.recordId, account.recordId);
+      const payment = await paymentByTarget(tx, target);
+      checkNotInFlight(payment);
+      const rows = await tx.find(PaymentTransactionEntity, { paymentId: payment.id }, { orderBy: { recordId: 'asc' } });
+      const row = pick(rows);
+      if (!row) throw new BillingError('PAYMENT_INVALID_PARAMETER', `Invalid parameter transaction: payment ${payment.id} has no such transaction`, { paymentId: payment.id });
+      if (row.transactionStatus !== 'PENDING' && row.transactionStatus !== 'UNKNOWN') {
+        throw new BillingError('PAYMENT_INVALID_OPERATION', `Invalid payment transition ${row.transactionType} from state ${payment.stateName}`, { transactionId: row.id, status: row.transactionStatus });
+      }
+      const method = await methodRow(tx, payment.paymentMethodId, true);
+      const now = clock.now().toJSDate();
+      payment.inFlightTransactionId = row.id;
+      payment.inFlightSince = now;
+      touch(payment, ctx, now);
+      await tx.flush();
+      return {
+        accountId: account.id, accountRecordId: account.recordId, paymentId: payment.id, transactionId: row.id, paymentMethodId: method.id, pluginName: method.pluginName,
+        type: row.transactionType as TransactionType, amount: new Decimal(row.amount), currency: row.currency, properties: [],
+      };
+    });
+  }
+
+  /** Step (c). */
+  async function finish(ctx: CallContext, begun: Begun, result: GatewayResult, after?: FinishHook): Promise<TransactionOutcome> {
+    return writeTx(db, ctx, async (tx) => {
+      await lockAccount(tx, ctx.tenant.recordId, begun.accountRecordId);
+      const now = clock.now().toJSDate();
+      const payment = await tx.findOneOrFail(PaymentEntity, { id: begun.paymentId });
+      const row = await tx.findOneOrFail(PaymentTransactionEntity, { id: begun.transactionId });
+      row.transactionStatus = result.status;
+      row.processedAmount = result.processedAmount.toFixed();
+      row.processedCurrency = result.processedCurrency;
+      row.gatewayErrorCode = result.gatewayErrorCode;
+      row.gatewayErrorMsg = result.gatewayErrorMsg;
+      row.firstPaymentReferenceId = result.firstPaymentReferenceId ?? row.firstPaymentReferenceId;
+      row.secondPaymentReferenceId = result.secondPaymentReferenceId ?? row.secondPaymentReferenceId;
+      row.pluginProperties = storedProperties(result.properties);
+      if (RELEASING.includes(result.status)) row.activeKey = null;
+      touch(row, ctx, now);
+
+      const next = nextStates(payment, begun.type, result.status);
+      payment.stateName = next.stateName;
+      payment.lastSuccessStateName = next.lastSuccessStateName;
+      if (payment.inFlightTransactionId === row.id) {
+        payment.inFlightTransactionId = null;
+        payment.inFlightSince = null;
+      }
+      touch(payment, ctx, now);
+
+      if (row.attemptId) {
+        const attempt = await tx.findOne(PaymentAttemptEntity, { id: row.attemptId });
+        if (attempt) {
+          attempt.stateName = result.status === 'SUCCESS' || result.status === 'PENDING' ? 'SUCCESS' : 'ABORTED';
+          touch(attempt, ctx, now);
+        }
+      }
+
+      emitEvent(tx, ctx, clock, {
+        eventType: result.status === 'SUCCESS' || result.status === 'PENDING' ? 'PAYMENT_SUCCESS' : 'PAYMENT_FAILED',
+        objectType: 'PAYMENT',
+        objectId: payment.id,
+        accountRecordId: begun.accountRecordId,
+        payload: {
+          accountId: begun.accountId, paymentId: payment.id, paymentTransactionId: row.id, transactionType: begun.type, status: result.status,
+          amount: row.amount, currency: row.currency, processedAmount: row.processedAmount, paymentExternalKey: payment.externalKey, transactionExternalKey: row.transactionExternalKey,
+        },
+      });
+      if (after) await after(tx, begun, result);
+      await tx.flush();
+
+      const all = await tx.find(PaymentTransactionEntity, { paymentId: payment.id });
+      const view = toPayment(payment, all);
+      return { payment: view, transaction: view.transactions.find((t) => t.id === row.id)! };
+    });
+  }
+
+  return { begin, beginIn, resume, finish };
+}
+
+export type TransactionPath = ReturnType<typeof createTransactionPath>;
