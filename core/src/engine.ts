@@ -32,6 +32,8 @@ import { createInvoiceHtmlRenderer, type InvoiceHtmlRenderer } from './invoice/h
 import { createPaymentService } from './payment/service.js';
 import type { PaymentService } from './payment/payment-service.js';
 import { createPaymentGateway } from './payment/plugin-call.js';
+import { createPaymentControl } from './payment/control-plugins.js';
+import { createPaymentGatewayService, type PaymentGatewayService } from './payment/gateway.js';
 
 /**
  * The composition root: builds every domain service once, in dependency order, and hands each only
@@ -66,6 +68,8 @@ export interface Engine {
   readonly invoices: InvoiceService;
   /** Payment methods and payments through payment plugins (and the built-in __EXTERNAL_PAYMENT__). */
   readonly payments: PaymentService;
+  /** Gateway notifications and hosted payment page forms through payment plugins (Kill Bill's PaymentGatewayApi). */
+  readonly paymentGateways: PaymentGatewayService;
   /** Push notifications: per-tenant callbacks, signed POSTs of every external event, Kill Bill's retries. */
   readonly push: PushNotificationService;
   /** Plugin packages in KB_PLUGINS_DIR, the version running per plugin on this node, node commands. */
@@ -140,7 +144,11 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     { bus },
   );
   // Subscribed before the bus starts: INVOICE_CREATION → a notification that pays the invoice (payment/invoice-payments.ts).
-  const payments = createPaymentService({ db, clock, logger, tags, objects, bus, notifications, gateway: createPaymentGateway({ plugins, tenants, logger }) });
+  // Also the payment-control plugins around every payment, the retries (payment-retry) and the janitor (payment-janitor).
+  const payments = createPaymentService({
+    db, clock, logger, tags, objects, bus, notifications, gateway: createPaymentGateway({ plugins, tenants, logger }),
+    control: createPaymentControl({ plugins, tenants, logger }), retryDays: config.paymentRetryDays, tenants,
+  });
   if (testClock) {
     testClock.onChange(() => notifications.wake());
     testClock.addPendingCheck(({ tenantRecordId }) => bus.pending(tenantRecordId));
@@ -171,6 +179,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     subscriptions,
     invoices,
     payments,
+    paymentGateways: createPaymentGatewayService({ plugins, tenants, accounts, payments, logger }),
     push,
     plugins,
     pluginEvents,

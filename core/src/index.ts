@@ -38,6 +38,14 @@ export { NEXT_BILLING_QUEUE } from './invoice/next-billing.js';
 export { INVOICE_TRIGGER_EVENTS } from './invoice/triggers.js';
 // The payment domain's engine side (its values and contract are exported below).
 export { createPaymentService } from './payment/service.js';
+export {
+  createPaymentGatewayService,
+  type PaymentGatewayService,
+  type GatewayNotification,
+  type GatewayNotificationRequest,
+  type HostedPaymentPageFormDescriptor,
+  type FormDescriptorRequest,
+} from './payment/gateway.js';
 export { createPaymentGateway, PAYMENT_PLUGIN_DEADLINE_MS, statusOf as paymentStatusOfPlugin, type PaymentGateway, type GatewayResult } from './payment/plugin-call.js';
 export { paymentEntities, PaymentEntity, PaymentMethodEntity, PaymentTransactionEntity, PaymentAttemptEntity } from './payment/model.js';
 export * from './catalog/simple-plan.js';

@@ -6,6 +6,7 @@
 import type {
   AdditionalItemsResultDto,
   ExtBusEventDto,
+  GatewayNotificationDto,
   HealthDto,
   HostedPaymentPageFormDescriptorDto,
   HostShape,
@@ -71,6 +72,8 @@ export interface PluginContext {
  */
 export type PaymentResult = Partial<PaymentTransactionInfoDto> & Pick<PaymentTransactionInfoDto, 'status'>;
 export type VoidRequest = Omit<PaymentRequestDto, 'amount' | 'currency'>;
+/** What a notification handler returns: every GatewayNotificationDto field optional (status defaults to 200). */
+export type NotificationResult = { readonly [K in keyof GatewayNotificationDto]?: GatewayNotificationDto[K] | undefined };
 
 type Handler<I, O> = (input: I, ctx: PluginContext) => Awaitable<O>;
 interface WithProperties {
@@ -91,8 +94,11 @@ export interface PaymentHandlers {
   readonly getPaymentMethodDetail?: Handler<{ readonly kbAccountId: string; readonly kbPaymentMethodId: string } & WithProperties, PaymentMethodPluginDto>;
   readonly getPaymentMethods?: Handler<{ readonly kbAccountId: string; readonly refreshFromGateway: boolean } & WithProperties, readonly PaymentMethodInfoDto[]>;
   readonly buildFormDescriptor?: Handler<{ readonly kbAccountId: string; readonly customFields: readonly PluginProperty[] } & WithProperties, HostedPaymentPageFormDescriptorDto>;
-  /** A gateway webhook, with its request headers (which Kill Bill's API leaves out). */
-  readonly processNotification?: Handler<{ readonly notification: string; readonly headers: Readonly<Record<string, string>> } & WithProperties, { readonly status: number; readonly body?: string | null }>;
+  /**
+   * A gateway webhook, with its request headers (which Kill Bill's API leaves out). The answer is what the
+   * gateway gets back: status (default 200), body, headers; nothing at all answers an empty 200.
+   */
+  readonly processNotification?: Handler<{ readonly notification: string; readonly headers: Readonly<Record<string, string>> } & WithProperties, NotificationResult | void>;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -41,6 +41,12 @@ describe('dispatchPluginCall', () => {
     expect(seen).toEqual([{ kbAccountId: 'a1', kbPaymentId: 'p1', properties: [{ key: 'k', value: 1 }] }, ctx.tenant, { fee: '1.50' }, 'admin']);
   });
 
+  it('hands a notification its headers and fills what the answer leaves out as Kill Bill no-op notification', async () => {
+    const plugin = definePlugin({ payment: { processNotification: ({ notification, headers }) => (headers['x-sig'] === 's1' ? { body: `ok ${notification}`, headers: { 'X-A': ['1', '2'] } } : undefined) } });
+    expect(await run(plugin, '$processNotification', 'n1', { 'x-sig': 's1' }, [])).toEqual({ kind: 'ok', value: { status: 200, body: 'ok n1', headers: { 'X-A': ['1', '2'] }, kbPaymentId: null, properties: [] } });
+    expect(await run(plugin, '$processNotification', 'n2', {}, [])).toEqual({ kind: 'ok', value: { status: 200, body: null, headers: {}, kbPaymentId: null, properties: [] } });
+  });
+
   it('turns a throw, a missing handler, an unknown method and a bad status into plugin errors', async () => {
     const plugin = definePlugin({ payment: { purchase: () => { throw new RangeError('card declined badly'); }, refund: () => ({ status: 'DONE' as 'PROCESSED' }) } });
     expect(await run(plugin, '$purchasePayment', req)).toMatchObject({ kind: 'plugin-error', name: 'RangeError', message: 'card declined badly' });

@@ -82,8 +82,9 @@ const IMPLS: { readonly [M in PluginMethod]: Impl<M> } = {
   $buildFormDescriptor: async (def, ctx, kbAccountId, customFields, properties) =>
     need(def.payment?.buildFormDescriptor, 'payment', 'buildFormDescriptor')({ kbAccountId, customFields, properties }, ctx),
   $processNotification: async (def, ctx, notification, headers, properties) => {
-    const r = await need(def.payment?.processNotification, 'payment', 'processNotification')({ notification, headers, properties }, ctx);
-    return { status: r.status, body: r.body ?? null };
+    const r = (await need(def.payment?.processNotification, 'payment', 'processNotification')({ notification, headers: headers ?? {}, properties }, ctx)) ?? {};
+    // Kill Bill's DefaultNoOpGatewayNotification when the plugin leaves a field out: 200, no body, no headers.
+    return { status: r.status ?? 200, body: r.body ?? null, headers: r.headers ?? {}, kbPaymentId: r.kbPaymentId ?? null, properties: r.properties ?? [] };
   },
 
   $getAdditionalInvoiceItems: async (def, ctx, invoice, isDryRun, properties, invoiceContext) => {

@@ -129,6 +129,20 @@ export interface HostedPaymentPageFormDescriptorDto {
   readonly properties: readonly PluginProperty[];
 }
 
+/**
+ * Kill Bill's GatewayNotification: what the host answers the gateway that posted a notification (the
+ * status, `body` as Kill Bill's entity, the headers), and the payment it was about. Only `status` and
+ * `body` are required, so plugins written for the first version of this DTO still fit.
+ */
+export interface GatewayNotificationDto {
+  readonly status: number;
+  readonly body: string | null;
+  /** Response headers; a list sends the header once per value (Kill Bill's Map<String, List<String>>). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  readonly kbPaymentId?: string | null;
+  readonly properties?: readonly PluginProperty[];
+}
+
 /** Kill Bill's InvoiceItem as an invoice plugin sees it (and returns new ones). */
 export interface InvoiceItemDto {
   readonly invoiceItemId: string | null;
@@ -283,7 +297,8 @@ export interface PaymentPluginShape {
   $addPaymentMethod(ctx: CallContextDto, kbAccountId: string, method: PaymentMethodPluginDto, setDefault: boolean, properties: readonly PluginProperty[]): Promise<void>;
   $deletePaymentMethod(ctx: CallContextDto, kbAccountId: string, kbPaymentMethodId: string, properties: readonly PluginProperty[]): Promise<void>;
   $getPaymentMethodDetail(ctx: CallContextDto, kbAccountId: string, kbPaymentMethodId: string, properties: readonly PluginProperty[]): Promise<PaymentMethodPluginDto>;
-  $processNotification(ctx: CallContextDto, notification: string, headers: Readonly<Record<string, string>>, properties: readonly PluginProperty[]): Promise<{ readonly status: number; readonly body: string | null }>;
+  /** `headers`: the notification request's headers (lower-case names, credentials left out), which Kill Bill's Java API does not pass. */
+  $processNotification(ctx: CallContextDto, notification: string, headers: Readonly<Record<string, string>>, properties: readonly PluginProperty[]): Promise<GatewayNotificationDto>;
   $getPaymentMethods(ctx: CallContextDto, kbAccountId: string, refreshFromGateway: boolean, properties: readonly PluginProperty[]): Promise<readonly PaymentMethodInfoDto[]>;
   $searchPayments(ctx: CallContextDto, searchKey: string, offset: number, limit: number, properties: readonly PluginProperty[]): Promise<readonly PaymentTransactionInfoDto[]>;
   $buildFormDescriptor(ctx: CallContextDto, kbAccountId: string, customFields: readonly PluginProperty[], properties: readonly PluginProperty[]): Promise<HostedPaymentPageFormDescriptorDto>;

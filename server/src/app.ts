@@ -17,6 +17,7 @@ import { security } from './routes/security.js';
 import { testClock } from './routes/test-clock.js';
 import { customFields } from './routes/custom-fields.js';
 import { accountCustomFields } from './routes/object-custom-fields.js';
+import { bundleCustomFields, bundleTags, subscriptionCustomFields, subscriptionTags } from './routes/bundle-subscription-tags.js';
 import { accountTags } from './routes/object-tags.js';
 import { tagDefinitions } from './routes/tag-definitions.js';
 import { tags } from './routes/tags.js';
@@ -33,6 +34,7 @@ import { paymentMethods } from './routes/payment-methods.js';
 import { payments } from './routes/payments.js';
 import { paymentsCombo } from './routes/payments-combo.js';
 import { paymentTransactions } from './routes/payment-transactions.js';
+import { paymentGateways } from './routes/payment-gateways.js';
 import { invoiceCustomFields, invoiceItemAudit, invoiceItemCustomFields, invoiceItemTags, invoiceTags } from './routes/invoice-items.js';
 import { catalogSimplePlan } from './routes/catalog-simple-plan.js';
 import { subscriptions } from './routes/subscriptions.js';
@@ -81,7 +83,7 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/plugins', pluginEndpoints);
 
   // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
-  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*', '/1.0/kb/credits/*', '/1.0/kb/invoiceItems/*', '/1.0/kb/paymentMethods/*', '/1.0/kb/payments/*', '/1.0/kb/paymentTransactions/*'];
+  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*', '/1.0/kb/credits/*', '/1.0/kb/invoiceItems/*', '/1.0/kb/paymentMethods/*', '/1.0/kb/payments/*', '/1.0/kb/paymentTransactions/*', '/1.0/kb/paymentGateways/*'];
   for (const path of tenantScoped) {
     app.use(path, requireTenant);
     app.use(path.replace(/\/\*$/, ''), requireTenant);
@@ -93,6 +95,10 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/kb/accounts', accountBundles);
   // Blocking states, pause/resume/transfer/rename, BCD and quantity: specific paths beside the resource sub-apps.
   app.route('/1.0/kb/accounts', accountBlocking);
+  app.route('/1.0/kb/bundles', bundleTags);
+  app.route('/1.0/kb/bundles', bundleCustomFields);
+  app.route('/1.0/kb/subscriptions', subscriptionTags);
+  app.route('/1.0/kb/subscriptions', subscriptionCustomFields);
   app.route('/1.0/kb/bundles', bundleBlocking);
   app.route('/1.0/kb/bundles', bundleActions);
   app.route('/1.0/kb/subscriptions', subscriptionBlocking);
@@ -129,5 +135,6 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/kb/payments', paymentsCombo);
   app.route('/1.0/kb/payments', payments);
   app.route('/1.0/kb/paymentTransactions', paymentTransactions);
+  app.route('/1.0/kb/paymentGateways', paymentGateways);
   return app;
 }

@@ -20,6 +20,12 @@ export interface Config {
    * comma-separated names). Empty: every running plugin with the `invoice` extension point, by name.
    */
   readonly invoicePlugins: readonly string[];
+  /**
+   * Kill Bill's `org.killbill.payment.retry.days` (KB_PAYMENT_RETRY_DAYS, default 8,8,8): retry n of a
+   * declined invoice payment waits days[n]; beyond the list the payment is given up. A tenant's
+   * PER_TENANT_CONFIG JSON may override it with the same Kill Bill key.
+   */
+  readonly paymentRetryDays: readonly number[];
 }
 
 export const DEFAULT_ADMIN_PASSWORD = 'password';
@@ -39,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: intSetting(env, 'KB_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     dbPoolSize: intSetting(env, 'KB_DB_POOL_SIZE', 20, 1, 500),
     invoicePlugins: listSetting(env, 'KB_INVOICE_PLUGINS'),
+    paymentRetryDays: dayListSetting(env, 'KB_PAYMENT_RETRY_DAYS', [8, 8, 8]),
   };
 }
 
@@ -64,4 +71,14 @@ function boolSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): b
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new BillingError('INVALID_PARAMETER', `${name} must be true or false (got '${raw}')`);
+}
+
+/** `8,8,8` → [8, 8, 8]: whole days ≥ 0; an empty value means no retries. */
+function dayListSetting(env: NodeJS.ProcessEnv, name: string, fallback: readonly number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined) return [...fallback];
+  const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const days = parts.map(Number);
+  if (days.some((d) => !Number.isInteger(d) || d < 0)) throw new BillingError('INVALID_PARAMETER', `${name} must be comma-separated whole numbers of days (got '${raw}')`);
+  return days;
 }

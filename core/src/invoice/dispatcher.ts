@@ -26,7 +26,7 @@ import { insertInvoice, insertItems, loadAccountInvoices, loadInvoice, loadInvoi
  * transaction, which already holds the account lock (a writeTx that called lockAccount, or a bus /
  * notification handler). Order, as Kill Bill's: target-date bound → AUTO_INVOICING_OFF / parked → billing
  * events (bundles tagged AUTO_INVOICING_OFF left out) → account BCD stored → generate against the
- * COMMITTED items (+ the DRAFT being reused) → invoice plugins → credit → write → effects (bus events,
+ * items of every invoice but the VOID ones (DRAFT too, as Kill Bill's generator) → invoice plugins → credit → write → effects (bus events,
  * charged-through dates, next run). A dry run does all of it up to the write and writes nothing.
  */
 
@@ -92,6 +92,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     const accountTags = (await controlTagsIn(em, [account.id])).get(account.id) ?? new Set();
     if (req.origin !== 'API') {
       if (accountTags.has('AUTO_INVOICING_OFF')) {
+        // Kill Bill stores the account BCD before it looks at the tag (InvoiceDispatcher.processAccount calls
+        // getBillingEventsForAccountAndUpdateAccountBCD first), so the catch-up run later bills on that BCD.
+        if (!dryRun && account.billCycleDayLocal === 0) {
+          const { accountBcdToPersist } = await subscriptions.billingEvents(ctx, account.id, em);
+          if (accountBcdToPersist !== null) await accounts.setBillCycleDayIn(em, ctx, account.id, accountBcdToPersist);
+        }
         logger.info({ accountId: account.id, origin: req.origin }, 'invoice run skipped: account is AUTO_INVOICING_OFF');
         return { kind: 'SKIPPED', reason: 'AUTO_INVOICING_OFF' };
       }
@@ -126,8 +132,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     const draftMode = accountTags.has('AUTO_INVOICING_DRAFT');
     const reuse = accountTags.has('AUTO_INVOICING_REUSE_DRAFT') ? (invoices.find((i) => i.status === 'DRAFT' && !i.parentInvoice && !i.migrated) ?? null) : null;
     const status: InvoiceStatus = draftMode ? 'DRAFT' : 'COMMITTED';
+    // Every invoice but the VOID ones: Kill Bill's DefaultInvoiceGenerator gets DRAFT invoices too, so a DRAFT
+    // period is never billed a second time on a COMMITTED invoice (TestIntegrationWithAutoInvoiceDraft).
     const existing = invoices
-      .filter((i) => i.status === 'COMMITTED' || i.id === reuse?.id)
+      .filter((i) => i.status !== 'VOID')
       .flatMap((i) => i.items)
       .filter((i) => i.subscriptionId === null || !skipped.has(i.subscriptionId))
       .map(toExisting(time));

@@ -134,7 +134,7 @@ describe('invoice runs', () => {
     expect((await t.kb.subscriptions.getSubscription(sub.subscriptionId!)).data.chargedThroughDate ?? null).toBeNull();
   });
 
-  it('appends to the DRAFT under AUTO_INVOICING_REUSE_DRAFT and commits it once AUTO_INVOICING_DRAFT is removed', async () => {
+  it('appends to the DRAFT under AUTO_INVOICING_REUSE_DRAFT and commits it at the first run after AUTO_INVOICING_DRAFT is removed', async () => {
     const t = await setup();
     await t.tag('AUTO_INVOICING_DRAFT');
     await t.tag('AUTO_INVOICING_REUSE_DRAFT');
@@ -147,6 +147,10 @@ describe('invoice runs', () => {
     expect(t.items(draft!)).toEqual(['FIXED 2012-04-01..2012-05-01 0.00', 'RECURRING 2012-05-01..2012-06-01 500.00']);
     await t.untag('AUTO_INVOICING_DRAFT');
     await t.drained();
+    // Removing the tag starts nothing (Kill Bill's InvoiceTagHandler reacts to AUTO_INVOICING_OFF only)...
+    expect((await t.invoices())[0]!.status).toBe('DRAFT');
+    // ...the next run commits the DRAFT, even with nothing new to add.
+    await server.engine.invoices.runInvoice(t.ctx, t.accountId, null).catch(() => undefined);
     const [committed] = await t.invoices();
     expect(committed!.id).toBe(draft!.id);
     expect(committed!.status).toBe('COMMITTED');
@@ -315,12 +319,15 @@ describe('invoice reads', () => {
   });
 
   it('stores no account BCD on a dry run', async () => {
+    // An account with no subscription yet: a START_BILLING dry run computes a BCD it must not store (a real
+    // run stores it, even under AUTO_INVOICING_OFF, as Kill Bill's processAccount does).
     const t = await setup();
-    await t.tag('AUTO_INVOICING_OFF');
-    await t.subscribe();
-    await t.drained();
-    const dry = await server.engine.invoices.dryRun(t.ctx, t.accountId, { dryRunType: 'TARGET_DATE', targetDate: '2012-05-01' as never });
-    expect(dry && t.items(dry)).toEqual(['FIXED 2012-04-01..2012-05-01 0.00', 'RECURRING 2012-05-01..2012-06-01 500.00']);
+    const dry = await server.engine.invoices.dryRun(t.ctx, t.accountId, {
+      dryRunType: 'SUBSCRIPTION_ACTION',
+      targetDate: null,
+      action: { dryRunAction: 'START_BILLING', productName: 'Sports', billingPeriod: 'MONTHLY', priceListName: 'DEFAULT', phaseType: 'EVERGREEN' },
+    });
+    expect(dry?.items.map((i) => `${i.type} ${i.amount.toFixed(2)}`)).toEqual(['RECURRING 500.00']);
     expect(await t.invoices()).toEqual([]);
     expect((await t.kb.accounts.getAccount(t.accountId)).data.billCycleDayLocal).toBe(0);
   });

@@ -9,7 +9,8 @@ import type { GuardedRun } from './run-guard.js';
 /**
  * What starts a run besides the API (Kill Bill's InvoiceListener, §4.1): every effective subscription
  * transition, billing blocks (BLOCKING_STATE and the entitlement service's pause/resume), and removing
- * AUTO_INVOICING_OFF or AUTO_INVOICING_DRAFT from the account. The target date is the day of the event's
+ * AUTO_INVOICING_OFF from the account (Kill Bill's InvoiceTagHandler: removing AUTO_INVOICING_DRAFT starts
+ * nothing; the next run commits a reused DRAFT). The target date is the day of the event's
  * effective date in the account's zone (today for tag events), as Kill Bill's InvoiceListener; the run is idempotent (only the difference is written), so a redundant trigger writes nothing.
  * The next-billing-date queue is the other trigger (service.ts registers it).
  */
@@ -28,7 +29,7 @@ export const INVOICE_TRIGGER_EVENTS = [
   'TAG_DELETION',
 ] as const;
 
-const TAG_TRIGGERS = new Set(['AUTO_INVOICING_OFF', 'AUTO_INVOICING_DRAFT']);
+const TAG_TRIGGERS = new Set(['AUTO_INVOICING_OFF']);
 
 /** Whether the event should start a run: a TAG_DELETION only for the two invoicing control tags. */
 export function triggersRun(event: Pick<BusEvent, 'eventType' | 'payload'>): boolean {

@@ -83,11 +83,7 @@ export function registerInvoicePayments(deps: InvoicePaymentDeps): InvoicePaymen
       type: 'PURCHASE', accountId: account.id, paymentMethodId: account.paymentMethodId, amount: invoice.balance, currency: invoice.currency,
       properties: [{ key: 'IPCD_INVOICE_ID', value: invoiceId }], controlPluginNames: ['__INVOICE_PAYMENT_CONTROL_PLUGIN__'],
     }, account);
-    em.create(InvoicePaymentEntity, {
-      id: newId(), tenantRecordId: ctx.tenant.recordId, accountRecordId: account.recordId, type: 'ATTEMPT', invoiceId, paymentId: begun.paymentId,
-      paymentDate: clock.now().toJSDate(), amount: begun.amount.toFixed(), currency: begun.currency, processedCurrency: begun.currency,
-      paymentCookieId: begun.transactionId, linkedInvoicePaymentId: null, success: false, status: 'INIT', ...creationStamps(ctx, clock.now().toJSDate()),
-    });
+    recordInvoicePaymentAttempt(em, ctx, clock, invoiceId, begun);
     return begun;
   }
 
@@ -100,27 +96,43 @@ export function registerInvoicePayments(deps: InvoicePaymentDeps): InvoicePaymen
         await sleep(20);
       }
       const result = await deps.callPlugin(ctx, begun);
-      await path.finish(ctx, begun, result, async (tx, _begun, outcome) => {
-        const row = await tx.findOne(InvoicePaymentEntity, { paymentCookieId: begun.transactionId, invoiceId });
-        const success = outcome.status === 'SUCCESS';
-        if (row) {
-          row.success = success;
-          row.status = outcome.status === 'PENDING' ? 'PENDING' : success ? 'SUCCESS' : 'INIT';
-          if (!success) row.amount = '0';
-          touch(row, ctx, clock.now().toJSDate());
-        }
-        emitEvent(tx, ctx, clock, {
-          eventType: success || outcome.status === 'PENDING' ? 'INVOICE_PAYMENT_SUCCESS' : 'INVOICE_PAYMENT_FAILED',
-          objectType: 'INVOICE_PAYMENT',
-          objectId: row?.id ?? null,
-          accountRecordId: begun.accountRecordId,
-          payload: { accountId: begun.accountId, invoiceId, paymentId: begun.paymentId, amount: success ? begun.amount.toFixed() : '0', currency: begun.currency, status: outcome.status },
-        });
-      });
+      await path.finish(ctx, begun, result, (tx, _begun, outcome) => recordInvoicePaymentOutcome(tx, ctx, clock, begun, invoiceId, outcome));
     } catch (err) {
       logger.error({ err, invoiceId, paymentId: begun.paymentId }, 'invoice payment did not complete; its transaction stays UNKNOWN for the janitor');
     }
   }
 
   return { pending: () => inFlight };
+}
+
+/** The invoice_payments ATTEMPT row of a begun invoice payment (success false, INIT until step (c)); retries.ts too. */
+export function recordInvoicePaymentAttempt(em: EntityManager, ctx: CallContext, clock: Clock, invoiceId: string, begun: Begun): void {
+  em.create(InvoicePaymentEntity, {
+    id: newId(), tenantRecordId: ctx.tenant.recordId, accountRecordId: begun.accountRecordId, type: 'ATTEMPT', invoiceId, paymentId: begun.paymentId,
+    paymentDate: clock.now().toJSDate(), amount: begun.amount.toFixed(), currency: begun.currency, processedCurrency: begun.currency,
+    paymentCookieId: begun.transactionId, linkedInvoicePaymentId: null, success: false, status: 'INIT', ...creationStamps(ctx, clock.now().toJSDate()),
+  });
+}
+
+/**
+ * Step (c) of an invoice payment, in the finishing transaction: the ATTEMPT row's outcome (a failed attempt
+ * keeps amount 0, as Kill Bill shows it) and INVOICE_PAYMENT_SUCCESS / INVOICE_PAYMENT_FAILED. Also used
+ * by retries.ts and janitor.ts (a PENDING/UNKNOWN invoice payment settled later).
+ */
+export async function recordInvoicePaymentOutcome(tx: EntityManager, ctx: CallContext, clock: Clock, begun: Begun, invoiceId: string, outcome: GatewayResult): Promise<void> {
+  const row = await tx.findOne(InvoicePaymentEntity, { paymentCookieId: begun.transactionId, invoiceId });
+  const success = outcome.status === 'SUCCESS';
+  if (row) {
+    row.success = success;
+    row.status = outcome.status === 'PENDING' ? 'PENDING' : success ? 'SUCCESS' : 'INIT';
+    if (!success) row.amount = '0';
+    touch(row, ctx, clock.now().toJSDate());
+  }
+  emitEvent(tx, ctx, clock, {
+    eventType: success || outcome.status === 'PENDING' ? 'INVOICE_PAYMENT_SUCCESS' : 'INVOICE_PAYMENT_FAILED',
+    objectType: 'INVOICE_PAYMENT',
+    objectId: row?.id ?? null,
+    accountRecordId: begun.accountRecordId,
+    payload: { accountId: begun.accountId, invoiceId, paymentId: begun.paymentId, amount: success ? begun.amount.toFixed() : '0', currency: begun.currency, status: outcome.status },
+  });
 }

@@ -191,7 +191,7 @@ export interface NewPaymentRequest {
   /** Null: now. */
   readonly effectiveDate?: DateTime | null;
   readonly properties?: readonly PaymentPluginProperty[];
-  /** Kill Bill's controlPluginName query params (recorded on the attempt; control plugins: TODO). */
+  /** Kill Bill's controlPluginName query params: the payment-control plugins around the call (control-plugins.ts). */
   readonly controlPluginNames?: readonly string[];
 }
 
@@ -269,6 +269,12 @@ export interface PaymentService {
   chargebackReversal(ctx: CallContext, req: ChargebackReversalRequest): Promise<TransactionOutcome>;
   completeTransaction(ctx: CallContext, req: CompleteTransactionRequest): Promise<TransactionOutcome>;
   comboPayment(ctx: CallContext, req: ComboPaymentRequest): Promise<TransactionOutcome>;
+  /**
+   * Kill Bill's cancelScheduledPaymentTransaction: removes the scheduled retries (retries.ts) of the
+   * transaction (or payment) with this id, or of the transactions with this external key. Nothing
+   * scheduled: nothing to do. An unknown id is PAYMENT_NO_SUCH_PAYMENT.
+   */
+  cancelScheduledPaymentTransaction(ctx: CallContext, by: { readonly transactionId: string } | { readonly transactionExternalKey: string }): Promise<void>;
   /** POST /paymentTransactions/{id} (admin): force a PENDING/UNKNOWN transaction to SUCCESS or PAYMENT_FAILURE. */
   notifyStateChanged(ctx: CallContext, transactionId: string, isSuccess: boolean): Promise<TransactionOutcome>;
 

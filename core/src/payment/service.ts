@@ -6,6 +6,10 @@ import type { Bus } from '../bus/bus.js';
 import type { NotificationQueue } from '../notification/queue.js';
 import type { ObjectRegistry } from '../object/registry.js';
 import { registerInvoicePayments } from './invoice-payments.js';
+import { INVOICE_CONTROL_PLUGIN, type ControlRequest, type PaymentControl } from './control-plugins.js';
+import { registerJanitor } from './janitor.js';
+import { registerRetries } from './retries.js';
+import type { TenantService } from '../tenant/service.js';
 import { readEm } from '../persistence/scope.js';
 import type { PaymentDeps } from './deps.js';
 import { createMethodApi, noSuchMethod } from './methods.js';
@@ -26,12 +30,22 @@ export interface PaymentServiceOptions {
   /** With both, INVOICE_CREATION pays the invoice (invoice-payments.ts). */
   readonly bus?: Pick<Bus, 'subscribe'> | null;
   readonly notifications?: Pick<NotificationQueue, 'register'> | null;
+  /** The `paymentControl` extension point (control-plugins.ts); null: named control plugins are ignored. */
+  readonly control?: PaymentControl | null;
+  /** KB_PAYMENT_RETRY_DAYS, and the tenants whose PER_TENANT_CONFIG may override it (retries.ts). */
+  readonly retryDays?: readonly number[];
+  readonly tenants?: Pick<TenantService, 'getValues'> | null;
 }
 
 export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions): PaymentService & { pendingInvoicePayments(): number } {
   const { db, gateway } = deps;
   const methods = createMethodApi(deps);
   const path = createTransactionPath(deps);
+  // Retries and the janitor listen on the write path, so they are registered before any payment runs.
+  const retries = deps.notifications
+    ? registerRetries({ db, clock: deps.clock, logger: deps.logger, notifications: deps.notifications, path, callPlugin: (c, b) => callPlugin(c, b), control: deps.control ?? null, retryDays: deps.retryDays ?? [8, 8, 8], tenants: deps.tenants ?? null })
+    : null;
+  const janitor = deps.notifications ? registerJanitor({ db, clock: deps.clock, logger: deps.logger, notifications: deps.notifications, path, gateway }) : null;
 
   /** Step (b): the plugin call; anything unexpected is UNKNOWN (the gateway may have acted). */
   async function callPlugin(ctx: CallContext, begun: Begun): Promise<GatewayResult> {
@@ -53,11 +67,38 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
     };
   }
 
-  async function run(ctx: CallContext, spec: TransactionSpec): Promise<TransactionOutcome> {
+  async function run(ctx: CallContext, original: TransactionSpec): Promise<TransactionOutcome> {
+    const names = (original.controlPluginNames ?? []).filter((n) => n !== INVOICE_CONTROL_PLUGIN);
+    const controlled = deps.control && names.length > 0 && !original.reversal && original.type !== 'CHARGEBACK' ? deps.control : null;
+    let spec = original;
+    let request: ControlRequest | null = null;
+    if (controlled) {
+      request = await controlRequest(ctx, original);
+      const prior = await controlled.prior(ctx, names, request);
+      spec = { ...original, amount: prior.amount ?? original.amount ?? null, currency: prior.currency, paymentMethodId: prior.paymentMethodId, properties: prior.properties };
+    }
     const begun = await path.begin(ctx, spec);
     if (spec.reversal) return path.finish(ctx, begun, local(begun, 'PAYMENT_FAILURE'));
     if (spec.type === 'CHARGEBACK') return path.finish(ctx, begun, local(begun, 'SUCCESS'));
-    return path.finish(ctx, begun, await callPlugin(ctx, begun));
+    const result = await callPlugin(ctx, begun);
+    const outcome = await path.finish(ctx, begun, result);
+    if (controlled && request) {
+      const next = await controlled.after(ctx, names, { ...request, paymentId: begun.paymentId, paymentExternalKey: outcome.payment.externalKey, transactionId: begun.transactionId, transactionExternalKey: outcome.transaction.externalKey, amount: begun.amount, currency: begun.currency, paymentMethodId: begun.paymentMethodId, properties: begun.properties }, { status: result.status, processedAmount: result.processedAmount, processedCurrency: result.processedCurrency });
+      if (next && retries && result.status !== 'SUCCESS' && result.status !== 'PENDING') await retries.scheduleControlRetry(ctx, begun, names, outcome.transaction.externalKey, next);
+    }
+    return outcome;
+  }
+
+  /** What priorCall sees: the request as given (the account and payment read for a follow-up). */
+  async function controlRequest(ctx: CallContext, spec: TransactionSpec): Promise<ControlRequest> {
+    const em = readEm(db, ctx);
+    const payment = spec.target ? await em.findOne(PaymentEntity, 'paymentId' in spec.target ? { id: spec.target.paymentId } : { externalKey: spec.target.paymentExternalKey }) : spec.paymentId ? await em.findOne(PaymentEntity, { id: spec.paymentId }) : null;
+    if (spec.target && !payment) throw noSuchPayment('paymentId' in spec.target ? spec.target.paymentId : spec.target.paymentExternalKey);
+    return {
+      accountId: payment?.accountId ?? spec.accountId ?? '', paymentId: payment?.id ?? null, paymentExternalKey: payment?.externalKey ?? spec.paymentExternalKey ?? null,
+      transactionId: null, transactionExternalKey: spec.transactionExternalKey ?? null, transactionType: spec.type, paymentMethodId: spec.paymentMethodId ?? payment?.paymentMethodId ?? null,
+      amount: spec.amount ?? null, currency: spec.currency ?? payment?.currency ?? null, isApiPayment: true, properties: spec.properties ?? [],
+    };
   }
 
   async function load(em: EntityManager, rows: readonly PaymentRow[], options: PaymentReadOptions = {}): Promise<Payment[]> {
@@ -148,6 +189,14 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
       return path.finish(ctx, begun, local(begun, isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE'));
     },
 
+    async cancelScheduledPaymentTransaction(ctx, by) {
+      if (!retries) return;
+      if ('transactionId' in by) {
+        await service.getPaymentByTransactionId(ctx, by.transactionId).catch(async () => service.getPayment(ctx, by.transactionId));
+        await retries.cancelScheduled(ctx, { id: by.transactionId });
+      } else await retries.cancelScheduled(ctx, { transactionExternalKey: by.transactionExternalKey });
+    },
+
     getPayment: (ctx, id, options) => one(ctx, (em) => em.findOne(PaymentEntity, { id }), id, options),
     getPaymentByExternalKey: (ctx, key, options) => one(ctx, (em) => em.findOne(PaymentEntity, { externalKey: key }), key, options),
     getPaymentByTransactionId: (ctx, id, options) => one(ctx, (em) => paymentOfTransaction(em, { id }), id, options),
@@ -176,7 +225,9 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
 
   registerObjects(deps.objects ?? null, db);
   const invoicePayments = deps.bus && deps.notifications ? registerInvoicePayments({ db, clock: deps.clock, logger: deps.logger, bus: deps.bus, notifications: deps.notifications, path, callPlugin }) : null;
-  return Object.assign(service, { pendingInvoicePayments: () => invoicePayments?.pending() ?? 0 });
+  return Object.assign(service, {
+    pendingInvoicePayments: () => (invoicePayments?.pending() ?? 0) + (retries?.pending() ?? 0) + (janitor?.pending() ?? 0),
+  });
 }
 
 /** Tags and custom fields on payments, transactions and payment methods. */

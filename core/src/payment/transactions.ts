@@ -29,7 +29,7 @@ import { checkAmount, checkTransition, nextStates, paymentAmounts, sourceState, 
  * A second request with the same transaction key, on this node or another, finds the key taken in (a)
  * (under the account lock, and the unique index backs it) and is refused before any plugin call: two
  * concurrent requests charge at most once. A crash between (a) and (c) leaves an UNKNOWN transaction,
- * which is what Kill Bill's janitor reconciles (TODO: janitor).
+ * which the janitor reconciles (janitor.ts).
  */
 
 /** The statuses that release a transaction key for a retry (the gateway did not move money). */
@@ -50,6 +50,17 @@ export interface Begun {
 
 /** More to record in the finishing transaction (invoice payments). */
 export type FinishHook = (tx: EntityManager, begun: Begun, result: GatewayResult) => Promise<void>;
+
+/**
+ * Work recorded in the same transaction as a step (retries.ts, janitor.ts schedule their notifications
+ * here, so the future work exists exactly when the transaction's state does).
+ */
+export interface PathListener {
+  /** Step (a) recorded the transaction as UNKNOWN. */
+  readonly begun?: (tx: EntityManager, ctx: CallContext, begun: Begun) => Promise<void> | void;
+  /** Step (c) recorded the result; `previous` is the status it replaced. */
+  readonly finished?: (tx: EntityManager, ctx: CallContext, begun: Begun, result: GatewayResult, previous: TransactionStatus) => Promise<void> | void;
+}
 
 /** What a begin step validates and records. */
 export interface TransactionSpec {
@@ -84,6 +95,7 @@ export async function paymentByTarget(em: EntityManager, target: PaymentTarget):
 export function createTransactionPath(deps: PaymentDeps) {
   const { db, clock } = deps;
   const staleMs = deps.inFlightStaleMs ?? 120_000;
+  const listeners: PathListener[] = [];
 
   /** The account the request belongs to, read before the lock (its record id is all the lock needs). */
   async function owner(ctx: CallContext, spec: TransactionSpec): Promise<AccountRow> {
@@ -201,11 +213,13 @@ export function createTransactionPath(deps: PaymentDeps) {
       amount: amount.toFixed(), currency, processedAmount: null, processedCurrency: null, transactionStatus: 'UNKNOWN',
       gatewayErrorCode: null, gatewayErrorMsg: null, firstPaymentReferenceId: null, secondPaymentReferenceId: null, pluginProperties: [], ...stamps,
     });
-    await tx.flush();
-    return {
+    const begun: Begun = {
       accountId: account.id, accountRecordId: account.recordId, paymentId: payment.id, transactionId, paymentMethodId: method.id,
       pluginName: method.pluginName, type: spec.type, amount, currency, properties,
     };
+    for (const l of listeners) await l.begun?.(tx, ctx, begun);
+    await tx.flush();
+    return begun;
   }
 
   /** Step (a) of completing an existing PENDING/UNKNOWN transaction: mark its payment in flight again. */
@@ -241,6 +255,7 @@ export function createTransactionPath(deps: PaymentDeps) {
       const now = clock.now().toJSDate();
       const payment = await tx.findOneOrFail(PaymentEntity, { id: begun.paymentId });
       const row = await tx.findOneOrFail(PaymentTransactionEntity, { id: begun.transactionId });
+      const previous = row.transactionStatus as TransactionStatus;
       row.transactionStatus = result.status;
       row.processedAmount = result.processedAmount.toFixed();
       row.processedCurrency = result.processedCurrency;
@@ -280,6 +295,7 @@ export function createTransactionPath(deps: PaymentDeps) {
         },
       });
       if (after) await after(tx, begun, result);
+      for (const l of listeners) await l.finished?.(tx, ctx, begun, result, previous);
       await tx.flush();
 
       const all = await tx.find(PaymentTransactionEntity, { paymentId: payment.id });
@@ -288,7 +304,7 @@ export function createTransactionPath(deps: PaymentDeps) {
     });
   }
 
-  return { begin, beginIn, resume, finish };
+  return { begin, beginIn, resume, finish, listen: (listener: PathListener) => void listeners.push(listener) };
 }
 
 export type TransactionPath = ReturnType<typeof createTransactionPath>;

@@ -11,10 +11,10 @@ import type { ObjectRegistry } from '../object/registry.js';
 import type { Database } from '../persistence/database.js';
 import { escapeLike } from '../persistence/like.js';
 import { readEm } from '../persistence/scope.js';
-import { touch } from '../persistence/stamps.js';
 import { isUuid, parseId, type AccountId } from '../values/ids.js';
 import { AccountTime, type DateInput } from './account-time.js';
 import { billingEvents, subscriptionBcd, type BillingEvents, type SubscriptionForBilling } from './billing-events.js';
+import { setChargedThroughDatesIn } from './charged-through.js';
 import { createSubscriptions } from './create.js';
 import { cancelSubscription, uncancelSubscription, type CancelRequest } from './cancel.js';
 import { changePlan, undoChangePlan, type ChangeRequest } from './change.js';
@@ -241,18 +241,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       );
     },
 
-    async setChargedThroughDates(em, ctx, dates) {
-      if (dates.size === 0) return;
-      const rows = await em.find(SubscriptionEntity, { id: { $in: [...dates.keys()] } });
-      const now = clock.now().toJSDate();
-      for (const row of rows) {
-        const ctd = dates.get(row.id)!.toJSDate();
-        if (row.chargedThroughDate?.getTime() === ctd.getTime()) continue;
-        row.chargedThroughDate = ctd;
-        touch(row, ctx, now);
-      }
-      await em.flush();
-    },
+    setChargedThroughDates: (em, ctx, dates) => setChargedThroughDatesIn(em, ctx, clock.now().toJSDate(), dates),
 
     pauseBundle: (ctx, bundleId, requestedDate) => pauseOrResumeBundle({ db, clock, accounts }, ctx, bundleId, true, requestedDate),
     resumeBundle: (ctx, bundleId, requestedDate) => pauseOrResumeBundle({ db, clock, accounts }, ctx, bundleId, false, requestedDate),

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { paymentOfReference, addMethod, deleteMethod, methodOf, methodsOf, record, refusal, transactionsOf } from './ledger.js';
 import { settings } from './settings.js';
+import { buildFormDescriptor, processNotification } from './gateway-api.js';
 
 /** @typedef {import('@billwright/plugin-api').PluginDefinition} PluginDefinition */
 /** @typedef {import('@billwright/plugin-api').PluginContext} PluginContext */
@@ -96,5 +97,9 @@ export default {
       }
       return rows;
     },
+
+    // Webhooks and hosted payment pages (gateway-api.js).
+    processNotification,
+    buildFormDescriptor,
   },
 };

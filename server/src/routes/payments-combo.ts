@@ -33,7 +33,8 @@ function plain(v: DecimalJson): unknown {
   return v;
 }
 
-async function getOrCreateAccount(c: Context<AppEnv>, json: DecimalObject): Promise<Account> {
+/** Kill Bill's getOrCreateAccount (also the combo hosted payment page's, payment-gateways.ts). */
+export async function getOrCreateAccount(c: Context<AppEnv>, json: DecimalObject): Promise<Account> {
   const ctx = callContext(c);
   const accounts = c.get('engine').accounts;
   const body = plain(json) as Record<string, unknown>;

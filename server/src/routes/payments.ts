@@ -155,22 +155,15 @@ payments.put('/', completeTransaction);
 
 // ---- scheduled retries ----
 
-/**
- * Kill Bill's cancelScheduledPaymentTransaction (by transaction id or external key): the payment service
- * has no retry scheduling to cancel yet, so the call is refused rather than answered 204 for nothing.
- */
-function cancelScheduled(): never {
-  throw new BillingError('NOT_IMPLEMENTED', 'cancelScheduledPaymentTransaction is not supported yet');
-}
-
-payments.delete(`/:paymentTransactionId${ID}/cancelScheduledPaymentTransaction`, (c) => {
-  idParam(c, 'paymentTransactionId');
-  callContext(c);
-  return cancelScheduled();
+/** Kill Bill's cancelScheduledPaymentTransaction (by transaction id or external key): 204 whether or not a retry was scheduled. */
+payments.delete(`/:paymentTransactionId${ID}/cancelScheduledPaymentTransaction`, async (c) => {
+  const transactionId = idParam(c, 'paymentTransactionId');
+  await c.get('engine').payments.cancelScheduledPaymentTransaction(callContext(c), { transactionId });
+  return noContent(c);
 });
 
-payments.delete('/cancelScheduledPaymentTransaction', (c) => {
-  requiredQuery(c, 'transactionExternalKey', 'Payment transactionExternalKey needs to be specified');
-  callContext(c);
-  return cancelScheduled();
+payments.delete('/cancelScheduledPaymentTransaction', async (c) => {
+  const transactionExternalKey = requiredQuery(c, 'transactionExternalKey', 'Payment transactionExternalKey needs to be specified');
+  await c.get('engine').payments.cancelScheduledPaymentTransaction(callContext(c), { transactionExternalKey });
+  return noContent(c);
 });

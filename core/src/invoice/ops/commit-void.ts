@@ -4,7 +4,7 @@ import { requirePermission } from '../../security/subject.js';
 import { accountCbaOf } from '../balance.js';
 import type { InvoiceDeps } from '../deps.js';
 import type { Invoice, InvoiceStatus } from '../invoice.js';
-import { InvoiceItemEntity, type InvoiceRow } from '../model.js';
+import { InvoiceEntity, InvoiceItemEntity, type InvoiceRow } from '../model.js';
 import { loadAccountInvoices, loadInvoice, setInvoiceStatus } from '../store.js';
 import { applyCredit } from '../credit.js';
 import { chargedThroughDatesOf } from '../ctd.js';
@@ -88,7 +88,10 @@ async function checkNotRepaired(f: OpFrame, invoice: Invoice): Promise<void> {
   const ids = invoice.items.map((i) => i.id);
   if (ids.length === 0) return;
   const repairs = await f.em.find(InvoiceItemEntity, { type: 'REPAIR_ADJ', linkedItemId: { $in: ids }, invoiceId: { $ne: invoice.id } });
-  if (repairs.length > 0) {
+  // Only repairs on COMMITTED invoices count (Kill Bill's getRepairMap: `and i.status = 'COMMITTED'`): once the
+  // repairing invoice is voided, the repaired one may be voided too.
+  const committed = repairs.length === 0 ? 0 : await f.em.count(InvoiceEntity, { id: { $in: [...new Set(repairs.map((r) => r.invoiceId))] }, status: 'COMMITTED' });
+  if (committed > 0) {
     throw new BillingError('CAN_NOT_VOID_INVOICE_THAT_IS_REPAIRED', `Invoice ${invoice.id} can not be voided. Another invoice contains credit (repair) items linked to it`, { invoiceId: invoice.id });
   }
 }

@@ -1,0 +1,59 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { DateTime } from 'luxon';
+import { auditRowsFor, insertAuditRows } from '../audit/bulk-insert.js';
+import type { CallContext } from '../context.js';
+import { touch } from '../persistence/stamps.js';
+import { SubscriptionEntity, type SubscriptionRow } from './model.js';
+
+/** Ids per native UPDATE. */
+const CHUNK = 1000;
+
+/**
+ * Sets the charged-through dates an invoice run computed, in the caller's transaction: one native UPDATE
+ * per distinct date (`... where id in (...)`, chunked) and the audit rows the recorder would have written
+ * (audit/bulk-insert.ts), instead of one managed entity per subscription through the unit of work. A
+ * subscription already managed by this entity manager is changed through it instead (flushed, audited by
+ * the recorder), so the identity map never holds a stale date. Unchanged dates write nothing.
+ */
+export async function setChargedThroughDatesIn(em: EntityManager, ctx: CallContext, at: Date, dates: ReadonlyMap<string, DateTime>): Promise<void> {
+  if (dates.size === 0) return;
+  const managed = new Map<string, SubscriptionRow>();
+  const store = em.getUnitOfWork().getIdentityMap().getStore(em.getMetadata().get(SubscriptionEntity.meta.className)) as Map<string, SubscriptionRow>;
+  for (const row of store.values()) if (dates.has(row.id)) managed.set(row.id, row);
+
+  if (managed.size > 0) {
+    for (const row of managed.values()) {
+      const ctd = dates.get(row.id)!.toJSDate();
+      if (row.chargedThroughDate?.getTime() === ctd.getTime()) continue;
+      row.chargedThroughDate = ctd;
+      touch(row, ctx, at);
+    }
+    await em.flush();
+  }
+
+  const others = [...dates.keys()].filter((id) => !managed.has(id));
+  if (others.length === 0) return;
+  const rows = await em.find(SubscriptionEntity, { id: { $in: others } }, { disableIdentityMap: true });
+  const changed: SubscriptionRow[] = [];
+  const byDate = new Map<number, string[]>();
+  for (const row of rows) {
+    const ctd = dates.get(row.id)!.toJSDate();
+    if (row.chargedThroughDate?.getTime() === ctd.getTime()) continue;
+    row.chargedThroughDate = ctd;
+    touch(row, ctx, at);
+    changed.push(row);
+    const ids = byDate.get(ctd.getTime());
+    if (ids) ids.push(row.id);
+    else byDate.set(ctd.getTime(), [row.id]);
+  }
+  for (const [time, ids] of byDate) {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await em.nativeUpdate(
+        SubscriptionEntity,
+        { tenantRecordId: ctx.tenant.recordId, id: { $in: ids.slice(i, i + CHUNK) } },
+        { chargedThroughDate: new Date(time), updatedDate: at, updatedBy: ctx.createdBy },
+      );
+    }
+  }
+  await insertAuditRows(em, auditRowsFor(em, SubscriptionEntity, changed as unknown as Record<string, unknown>[], 'UPDATE'));
+}
