@@ -31,6 +31,7 @@ import { createInvoicePluginHook } from './plugins/invoice-plugins.js';
 import { createInvoiceHtmlRenderer, type InvoiceHtmlRenderer } from './invoice/html/render.js';
 import { createPaymentService } from './payment/service.js';
 import type { PaymentService } from './payment/payment-service.js';
+import type { InvoicePaymentService } from './payment/invoice-payment-service.js';
 import { createPaymentGateway } from './payment/plugin-call.js';
 import { createPaymentControl } from './payment/control-plugins.js';
 import { createPaymentGatewayService, type PaymentGatewayService } from './payment/gateway.js';
@@ -68,6 +69,8 @@ export interface Engine {
   readonly invoices: InvoiceService;
   /** Payment methods and payments through payment plugins (and the built-in __EXTERNAL_PAYMENT__). */
   readonly payments: PaymentService;
+  /** Payments of invoices: pay one or all, refunds with item adjustments, chargebacks (payment/invoice-payment-api.ts). */
+  readonly invoicePayments: InvoicePaymentService;
   /** Gateway notifications and hosted payment page forms through payment plugins (Kill Bill's PaymentGatewayApi). */
   readonly paymentGateways: PaymentGatewayService;
   /** Push notifications: per-tenant callbacks, signed POSTs of every external event, Kill Bill's retries. */
@@ -129,7 +132,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   // Built before the bus and the queue start, so the plugin-event consumer and handler exist when they fire.
   const plugins = createPluginService({
     pluginsDir: config.pluginsDir,
-    poolFactory: workerPoolFactory(logger),
+    poolFactory: workerPoolFactory(logger, config.pluginTimeoutMs),
     broadcast,
     logger,
     hostBackend: createHostBackend({ accounts, tenants, logger }),
@@ -147,7 +150,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   // Also the payment-control plugins around every payment, the retries (payment-retry) and the janitor (payment-janitor).
   const payments = createPaymentService({
     db, clock, logger, tags, objects, bus, notifications, gateway: createPaymentGateway({ plugins, tenants, logger }),
-    control: createPaymentControl({ plugins, tenants, logger }), retryDays: config.paymentRetryDays, tenants,
+    control: createPaymentControl({ plugins, tenants, logger }), retryDays: config.paymentRetryDays, tenants, invoices,
   });
   if (testClock) {
     testClock.onChange(() => notifications.wake());
@@ -179,6 +182,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     subscriptions,
     invoices,
     payments,
+    invoicePayments: payments.invoicePayments,
     paymentGateways: createPaymentGatewayService({ plugins, tenants, accounts, payments, logger }),
     push,
     plugins,

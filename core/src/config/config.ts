@@ -10,6 +10,11 @@ export interface Config {
   readonly pluginsDir: string;
   /** The npm registry a plugin install by package name asks; null: npm's own configuration (.npmrc). */
   readonly pluginsNpmRegistry: string | null;
+  /**
+   * The default deadline of a plugin call (KB_PLUGIN_TIMEOUT_MS, 30 s as Kill Bill's
+   * `org.killbill.payment.plugin.timeout`): past it the call fails (PLUGIN_TIMEOUT) and its worker is replaced.
+   */
+  readonly pluginTimeoutMs: number;
   readonly adminUsername: string;
   readonly adminPassword: string;
   readonly logLevel: string;
@@ -39,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testMode: boolSetting(env, 'KB_TEST_MODE', false),
     pluginsDir: env['KB_PLUGINS_DIR'] ?? './var/plugins',
     pluginsNpmRegistry: env['KB_PLUGINS_NPM_REGISTRY']?.trim() || null,
+    pluginTimeoutMs: intSetting(env, 'KB_PLUGIN_TIMEOUT_MS', 30_000, 100, 600_000),
     adminUsername: env['KB_ADMIN_USERNAME'] ?? 'admin',
     adminPassword: env['KB_ADMIN_PASSWORD'] ?? DEFAULT_ADMIN_PASSWORD,
     logLevel: env['KB_LOG_LEVEL'] ?? 'info',

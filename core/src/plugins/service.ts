@@ -259,11 +259,12 @@ export function createPluginService(deps: {
 }
 
 /** One piscina pool per started plugin version (pool.ts): the production factory. */
-export function workerPoolFactory(logger: Logger): PluginPoolFactory<CallablePool> {
+export function workerPoolFactory(logger: Logger, defaultDeadlineMs?: number): PluginPoolFactory<CallablePool> {
   return async (plugin) =>
     new PluginPool({
       name: plugin.manifest.name,
       version: plugin.manifest.version,
+      ...(defaultDeadlineMs === undefined ? {} : { defaultDeadlineMs }),
       entry: pathToFileURL(plugin.entryPath).href,
       onWorkerError: (err) => logger.warn({ err, plugin: plugin.manifest.name }, 'plugin worker died'),
     });
