@@ -1,3 +1,4 @@
+import { createUsageService, type UsageService } from './usage/index.js';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAccountService, type AccountService } from './account/service.js';
@@ -67,6 +68,8 @@ export interface Engine {
   readonly subscriptions: SubscriptionService;
   /** Invoices: runs (bus, next-billing queue, API, dry run), reads, balances and credit, explicit writes. */
   readonly invoices: InvoiceService;
+  /** Recorded usage (`/1.0/kb/usages`); invoice runs bill it in arrear (invoice/usage). */
+  readonly usages: UsageService;
   /** Payment methods and payments through payment plugins (and the built-in __EXTERNAL_PAYMENT__). */
   readonly payments: PaymentService;
   /** Payments of invoices: pay one or all, refunds with item adjustments, chargebacks (payment/invoice-payment-api.ts). */
@@ -125,7 +128,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
 
   // The spine. Domains register their bus consumers and notification queues on these (later issues).
   const bus = new Bus({ db, logger, redisUrl: config.redisUrl });
-  const notifications = new NotificationQueue({ db, clock, logger });
+  const notifications = new NotificationQueue({ db, clock, logger, concurrency: config.notificationConcurrency });
   const subscriptions = createSubscriptionService({ db, clock, catalog, accounts, objects, notifications });
   outboxWaker.onCommit(() => bus.wake());
   const push = createPushNotificationService({ db, clock, logger, tenants, bus, notifications });
@@ -149,7 +152,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   // Subscribed before the bus starts: INVOICE_CREATION → a notification that pays the invoice (payment/invoice-payments.ts).
   // Also the payment-control plugins around every payment, the retries (payment-retry) and the janitor (payment-janitor).
   const payments = createPaymentService({
-    db, clock, logger, tags, objects, bus, notifications, gateway: createPaymentGateway({ plugins, tenants, logger }),
+    db, clock, logger, tags, objects, bus, notifications, gateway: createPaymentGateway({ plugins, tenants, logger, deadlineMs: config.pluginTimeoutMs }),
     control: createPaymentControl({ plugins, tenants, logger }), retryDays: config.paymentRetryDays, tenants, invoices,
   });
   if (testClock) {
@@ -181,6 +184,7 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     catalog,
     subscriptions,
     invoices,
+    usages: createUsageService({ db, clock, accounts, subscriptions }),
     payments,
     invoicePayments: payments.invoicePayments,
     paymentGateways: createPaymentGatewayService({ plugins, tenants, accounts, payments, logger }),

@@ -11,6 +11,7 @@ import { TenantEntity, TenantKvEntity } from './tenant/model.js';
 import { subscriptionEntities } from './subscription/model.js';
 import { invoiceEntities } from './invoice/model.js';
 import { paymentEntities } from './payment/model.js';
+import { RolledUpUsageEntity } from './usage/model.js';
 
 /** Every table Billwright owns. Migrations are generated from this list (server/src/cli/create-migration.ts). */
 export const entities = [
@@ -33,4 +34,5 @@ export const entities = [
   ...subscriptionEntities,
   ...invoiceEntities,
   ...paymentEntities,
+  RolledUpUsageEntity,
 ];

@@ -117,3 +117,14 @@ export {
   type TransactionStatus,
   type TransactionType,
 } from './payment/payment-service.js';
+export type {
+  InvoiceChargebackRequest,
+  InvoicePayment,
+  InvoicePaymentOutcome,
+  InvoicePaymentService,
+  InvoiceRefundRequest,
+  PayAllInvoicesRequest,
+  PayInvoiceRequest,
+  RefundAdjustment,
+} from './payment/invoice-payment-service.js';
+export * from './usage/index.js';

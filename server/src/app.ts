@@ -26,7 +26,9 @@ import { catalogTranslations } from './routes/catalog-translations.js';
 import { invoiceTemplates } from './routes/invoice-templates.js';
 import { invoiceHtml } from './routes/invoice-html.js';
 import { invoices } from './routes/invoices.js';
+import { invoicePaymentRoutes } from './routes/invoice-payments.js';
 import { invoiceWrites } from './routes/invoices-writes.js';
+import { usages } from './routes/usages.js';
 import { credits } from './routes/credits.js';
 import { accountInvoices } from './routes/accounts-invoices.js';
 import { accountPayments } from './routes/accounts-payments.js';
@@ -83,7 +85,7 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/plugins', pluginEndpoints);
 
   // Everything below holds tenant data: X-Killbill-ApiKey / -ApiSecret are required.
-  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*', '/1.0/kb/credits/*', '/1.0/kb/invoiceItems/*', '/1.0/kb/paymentMethods/*', '/1.0/kb/payments/*', '/1.0/kb/paymentTransactions/*', '/1.0/kb/paymentGateways/*'];
+  const tenantScoped = ['/1.0/kb/accounts/*', '/1.0/kb/tagDefinitions/*', '/1.0/kb/tags/*', '/1.0/kb/customFields/*', '/1.0/kb/invoices/*', '/1.0/kb/catalog/*', '/1.0/kb/admin/*', '/1.0/kb/subscriptions/*', '/1.0/kb/bundles/*', '/1.0/kb/credits/*', '/1.0/kb/invoiceItems/*', '/1.0/kb/paymentMethods/*', '/1.0/kb/payments/*', '/1.0/kb/paymentTransactions/*', '/1.0/kb/paymentGateways/*', '/1.0/kb/invoicePayments/*', '/1.0/kb/usages/*'];
   for (const path of tenantScoped) {
     app.use(path, requireTenant);
     app.use(path.replace(/\/\*$/, ''), requireTenant);
@@ -120,11 +122,14 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.route('/1.0/kb/invoices', invoiceHtml);
   // The invoice resource itself (ids match only dashed values, so the fixed paths above stay theirs), its tags
   // and custom fields, credits, invoice items, and the invoice paths of accounts.
+  // Invoice payments: full paths under /invoices, /accounts and /invoicePayments (routes/invoice-payments.ts).
+  app.route('/1.0/kb', invoicePaymentRoutes);
   app.route('/1.0/kb/invoices', invoices);
   app.route('/1.0/kb/invoices', invoiceWrites);
   app.route('/1.0/kb/invoices', invoiceTags);
   app.route('/1.0/kb/invoices', invoiceCustomFields);
   app.route('/1.0/kb/credits', credits);
+  app.route('/1.0/kb/usages', usages);
   app.route('/1.0/kb/invoiceItems', invoiceItemTags);
   app.route('/1.0/kb/invoiceItems', invoiceItemCustomFields);
   app.route('/1.0/kb/invoiceItems', invoiceItemAudit);

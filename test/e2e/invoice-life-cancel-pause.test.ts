@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InvoiceDryRun } from 'killbill';
-import { expectLines, invoiceLife } from '../support/invoice-scenarios.js';
+import { expectLines, invoiceLife, retireLives } from '../support/invoice-scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -15,6 +15,7 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer(import.meta.filename, { testMode: true });
 });
+afterEach(retireLives);
 afterAll(async () => {
   await server?.close();
 });

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InvoiceItem } from 'killbill';
-import { AUTO_INVOICING_DRAFT, AUTO_INVOICING_OFF, AUTO_INVOICING_REUSE_DRAFT, expectLines, invoiceLife, summary, type Life } from '../support/invoice-scenarios.js';
-import type { TagDefinitionId } from '@billwright/core';
-import { testCallContext } from '../support/engine.js';
+import { AUTO_INVOICING_DRAFT, AUTO_INVOICING_OFF, AUTO_INVOICING_REUSE_DRAFT, expectLines, invoiceLife, summary, retireLives, type Life } from '../support/invoice-scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -18,6 +16,7 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer(import.meta.filename, { testMode: true });
 });
+afterEach(retireLives);
 afterAll(async () => {
   await server?.close();
 });
@@ -153,24 +152,18 @@ async function repairedPistolWithCredit() {
 }
 
 describe('voiding a repaired invoice (TestIntegrationVoidInvoice.testVoidRepairedInvoice)', () => {
-  it('is refused while a committed invoice repairs it (CAN_NOT_VOID_INVOICE_THAT_IS_REPAIRED, 4032)', async () => {
-    const { life, repaired } = await repairedPistolWithCredit();
+  // Refused while a COMMITTED invoice repairs it (CAN_NOT_VOID_INVOICE_THAT_IS_REPAIRED, 4032); Kill Bill counts
+  // only repairs on COMMITTED invoices (InvoiceItemSqlDao.sql.stg getRepairMap: `and i.status = 'COMMITTED'`), so
+  // once the repairing invoice is void it is allowed, and a run re-bills what was used.
+  it('is refused until the repairing invoice is voided; a run then bills the period used ([06-15, 07-01] 16/30 = 10.64)', async () => {
+    const { life, repaired, repairing } = await repairedPistolWithCredit();
     const refused = await life.http.put(`/1.0/kb/invoices/${repaired.invoiceId}/voidInvoice`, null);
     expect(refused.status).toBe(400);
     expect(refused.data.code).toBe(4032);
     expect((await life.invoices()).map((i) => i.status)).toEqual(['COMMITTED', 'COMMITTED', 'COMMITTED']);
-  });
 
-  // BUG: core/src/invoice/ops/commit-void.ts checkNotRepaired counts REPAIR_ADJ items that sit on a VOID
-  // invoice, so once the repairing invoice is voided the repaired one still answers 4032. Kill Bill counts
-  // only repairs on COMMITTED invoices (InvoiceItemSqlDao.sql.stg getRepairMap: `and i.status = 'COMMITTED'`),
-  // and testVoidRepairedInvoice voids the repairing invoice, then the repaired one, then re-bills 10.64.
-  it.fails('is allowed once the repairing invoice is voided; a run then bills the period used ([06-15, 07-01] 16/30 = 10.64)', async () => {
-    const { life, repaired, repairing } = await repairedPistolWithCredit();
     expect((await life.kb.invoices.voidInvoice(repairing.invoiceId!, 'test')).status).toBe(204);
-    const second = await life.http.put(`/1.0/kb/invoices/${repaired.invoiceId}/voidInvoice`, null);
-    expect(second.data).toEqual('');
-    expect(second.status).toBe(204);
+    expect((await life.kb.invoices.voidInvoice(repaired.invoiceId!, 'test')).status).toBe(204);
     await life.settle();
     expect(await life.balances()).toEqual({ accountBalance: '-20.00', accountCBA: '20.00' });
 
@@ -233,12 +226,11 @@ describe('AUTO_INVOICING_OFF and the explicit run (InvoiceDispatcher.processAcco
     expectLines(invoices[1], ['RECURRING 2012-05-01 2012-06-01 249.95']);
   });
 
-  // BUG: with AUTO_INVOICING_OFF on an account created without a BCD, the BCD stays 0 until the tag goes.
-  // Kill Bill computes and stores it on every run, before the tag is looked at: InvoiceDispatcher.processAccount
+  // Kill Bill computes and stores the BCD on every run, before the tag is looked at: InvoiceDispatcher.processAccount
   // calls billingApi.getBillingEventsForAccountAndUpdateAccountBCD first and only then returns on
   // `!isApiCall && billingEvents.isAccountAutoInvoiceOff()` (DefaultInternalBillingApi ignores the account tag
-  // when it computes the BCD), and processSubscriptionStartRequestedDateWithLock does the same on creation.
-  it.fails('still computes and stores the account BCD on the subscription\'s run', async () => {
+  // when it computes the BCD).
+  it('still computes and stores the account BCD on the subscription\'s run', async () => {
     const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z' });
     await life.kb.accounts.createAccountTags([AUTO_INVOICING_OFF], life.accountId, 'test');
     await life.subscribe('shotgun-monthly');
@@ -250,21 +242,17 @@ describe('AUTO_INVOICING_OFF and the explicit run (InvoiceDispatcher.processAcco
 /**
  * AUTO_INVOICING_OFF on a bundle: Billwright lets the tag apply to bundles (core/src/tag/control-tags.ts, beyond
  * Kill Bill 0.24's ControlTagType, which lists ACCOUNT only), and invoicing then does what Kill Bill's billing
- * code does for a tagged bundle (DefaultInternalBillingApi: its subscriptions are skipped). The REST route for
- * bundle tags is missing (BUG test below), so the tag is put through core.
+ * code does for a tagged bundle (DefaultInternalBillingApi: its subscriptions are skipped). Tags go through
+ * BundleResource's /bundles/{id}/tags with the official client.
  */
-async function tagBundle(life: Life, bundleId: string, action: 'add' | 'remove') {
-  const tenant = await server.engine.tenants.getByApiKey(life.credentials.apiKey);
-  await server.engine.tags[action](testCallContext(tenant.recordId), 'BUNDLE', bundleId, [AUTO_INVOICING_OFF as TagDefinitionId]);
-  await life.settle();
-}
-
 describe('AUTO_INVOICING_OFF on a bundle (DefaultInternalBillingApi: subscriptions of a tagged bundle are skipped)', () => {
   it('bills the other bundles only; once removed, the next run catches the bundle up', async () => {
     const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
     await life.subscribe('shotgun-monthly');
     const pistol = await life.subscribe('pistol-monthly');
-    await tagBundle(life, pistol.bundleId!, 'add');
+    await life.kb.bundles.createBundleTags([AUTO_INVOICING_OFF], pistol.bundleId!, 'test');
+    await life.settle();
+    expect((await life.kb.bundles.getBundleTags(pistol.bundleId!)).data.map((t) => t.tagDefinitionName)).toEqual(['AUTO_INVOICING_OFF']);
     let invoices = await life.invoices();
     expect(invoices).toHaveLength(2);
     expectLines(invoices[1], ['FIXED 2012-04-01 2012-05-01 0']);
@@ -277,23 +265,13 @@ describe('AUTO_INVOICING_OFF on a bundle (DefaultInternalBillingApi: subscriptio
 
     // Removing the tag runs invoicing, as removing the account's does (Kill Bill's InvoiceTagHandler, which only
     // knows the account tag; the bundle tag is Billwright's), and the bundle is caught up.
-    await tagBundle(life, pistol.bundleId!, 'remove');
+    await life.kb.bundles.deleteBundleTags(pistol.bundleId!, 'test', [AUTO_INVOICING_OFF]);
+    await life.settle();
     invoices = await life.invoices();
     expect(invoices).toHaveLength(4);
     expectLines(invoices[3], ['RECURRING 2012-05-01 2012-06-01 29.95']);
     expect(invoices[3]!.items![0]!.subscriptionId).toBe(pistol.subscriptionId);
     expect(await life.balances()).toEqual({ accountBalance: '279.90', accountCBA: '0.00' });
-  });
-
-  // BUG: POST /1.0/kb/bundles/{bundleId}/tags answers 404: server/src/app.ts mounts objectTags for accounts,
-  // invoices and invoice items only. Kill Bill's BundleResource serves GET/POST/DELETE /bundles/{id}/tags
-  // (JaxRsResourceBase.createTags); without it a client cannot put the bundle-level AUTO_INVOICING_OFF.
-  it.fails('can be put and removed through the official client', async () => {
-    const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
-    const pistol = await life.subscribe('pistol-monthly');
-    await life.kb.bundles.createBundleTags([AUTO_INVOICING_OFF], pistol.bundleId!, 'test');
-    expect((await life.kb.bundles.getBundleTags(pistol.bundleId!)).data.map((t) => t.tagDefinitionName)).toEqual(['AUTO_INVOICING_OFF']);
-    await life.kb.bundles.deleteBundleTags(pistol.bundleId!, 'test', [AUTO_INVOICING_OFF]);
   });
 });
 
@@ -340,16 +318,10 @@ describe('AUTO_INVOICING_DRAFT on the account (TestIntegrationWithAutoInvoiceDra
 });
 
 describe('a DRAFT left uncommitted when AUTO_INVOICING_DRAFT is removed (TestIntegrationWithAutoInvoiceDraft.testWithExistingDraftInvoice)', () => {
-  // BUG: the period of the DRAFT is billed a second time, on a COMMITTED invoice: a duplicate charge
-  // (RECURRING 2017-07-16 2017-07-25 74.99 on both). Two causes: (1) core/src/invoice/dispatcher.ts builds the
-  // generator's existing items from COMMITTED invoices only (`.filter((i) => i.status === 'COMMITTED' || i.id
-  // === reuse?.id)`), while Kill Bill's DefaultInvoiceGenerator gets every non-VOID invoice, DRAFT included — its
-  // test asserts the next invoice holds "*only* [...] 2017-07-25 -> 2017-08-25 (and not 2017-07-16 -> 2017-07-25
-  // from the DRAFT invoice)"; killbill-semantics.md §4.9's "DRAFT invoices are excluded from existing items"
-  // repeats a misleading comment in InvoiceDispatcher.generateKillBillInvoice, whose code filters nothing.
-  // (2) triggers.ts runs invoicing when AUTO_INVOICING_DRAFT is removed (Kill Bill's InvoiceTagHandler: only
-  // AUTO_INVOICING_OFF), so the duplicate appears at the removal already.
-  it.fails('stays DRAFT, and the next run bills only what follows it, not its period again', async () => {
+  // Kill Bill's DefaultInvoiceGenerator gets every non-VOID invoice, DRAFT included, as existing items (its test:
+  // the next invoice holds "*only* [...] 2017-07-25 -> 2017-08-25 (and not 2017-07-16 -> 2017-07-25 from the
+  // DRAFT invoice)"), and removing AUTO_INVOICING_DRAFT starts no run (InvoiceTagHandler: AUTO_INVOICING_OFF only).
+  it('stays DRAFT, and the next run bills only what follows it, not its period again', async () => {
     const life = await invoiceLife(server.url, { clock: '2017-06-16T10:00:00.000Z', billCycleDayLocal: 25 });
     await life.kb.accounts.createAccountTags([AUTO_INVOICING_DRAFT], life.accountId, 'test');
     await life.subscribe('shotgun-monthly');
@@ -401,16 +373,10 @@ async function reusedDraftThroughTrial() {
 }
 
 describe('AUTO_INVOICING_DRAFT with AUTO_INVOICING_REUSE_DRAFT (TestIntegrationWithAutoInvoiceDraft.testAutoInvoicingReuseDraftBasic)', () => {
-  it('adds every run (the subscription\'s trial, its first recurring period) to the existing DRAFT', async () => {
-    await reusedDraftThroughTrial();
-  });
-
-  // BUG: removing AUTO_INVOICING_DRAFT starts a run (core/src/invoice/triggers.ts TAG_TRIGGERS holds
-  // AUTO_INVOICING_DRAFT), which commits the reused DRAFT at once with 3 items; the 07-25 run then writes a
-  // second invoice. Kill Bill's InvoiceTagHandler runs invoicing only when AUTO_INVOICING_OFF leaves an ACCOUNT,
-  // so the DRAFT stays until the next run (07-25), which appends [07-25, 08-25] and commits it: 1 invoice,
-  // 4 items, COMMITTED (testAutoInvoicingReuseDraftBasic; killbill-semantics.md §4.9 "the next run").
-  it.fails('commits it at the first run after AUTO_INVOICING_DRAFT is removed, not at the removal', async () => {
+  // Removing AUTO_INVOICING_DRAFT starts no run (InvoiceTagHandler runs invoicing only when AUTO_INVOICING_OFF
+  // leaves an ACCOUNT): the DRAFT stays until the next run (07-25), which appends [07-25, 08-25] and commits it
+  // (testAutoInvoicingReuseDraftBasic; killbill-semantics.md §4.9 "the next run").
+  it('adds every run to the existing DRAFT, and commits it at the first run after AUTO_INVOICING_DRAFT is removed, not at the removal', async () => {
     const { life, draftId } = await reusedDraftThroughTrial();
     await life.kb.accounts.deleteAccountTags(life.accountId, 'test', [AUTO_INVOICING_DRAFT]);
     await life.settle();

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectLines, invoiceLife, lines, type Life } from '../support/invoice-scenarios.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectLines, invoiceLife, lines, retireLives, type Life } from '../support/invoice-scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -16,6 +16,7 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer(import.meta.filename, { testMode: true });
 });
+afterEach(retireLives);
 afterAll(async () => {
   await server?.close();
 });

@@ -5,7 +5,7 @@ import axios from 'axios';
 import type { AxiosInstance as ClientAxios } from 'axios' with { 'resolution-mode': 'require' };
 import { Configuration, CreditApi, apiKey as kbApiKey, type Account, type Invoice, type InvoiceItem, type Subscription } from 'killbill';
 import { expect } from 'vitest';
-import { newTenant, writingHttp } from './killbill.js';
+import { newTenant, writingHttp, type Kb } from './killbill.js';
 
 /**
  * The shared setup of the invoice life e2e tests (test/e2e/invoice-life-*.test.ts): a tenant on the test
@@ -66,6 +66,19 @@ export const summary = (invoice: Invoice) => ({
   balance: money(invoice.balance),
 });
 
+/** Accounts of the lives of the running test file, retired by `retireLives` (see there). */
+const living: { kb: Kb; accountId: string }[] = [];
+
+/**
+ * For `afterEach`: puts AUTO_INVOICING_OFF on every account the test's lives created. The test clock is the
+ * server's, so a later test that moves it years ahead would otherwise make every earlier account catch up
+ * month after month (one invoice per renewal, as Kill Bill) while it waits — slow, and nothing it asserts.
+ */
+export async function retireLives(): Promise<void> {
+  const accounts = living.splice(0);
+  await Promise.all(accounts.map(({ kb, accountId }) => kb.accounts.createAccountTags([AUTO_INVOICING_OFF], accountId, 'test').catch(() => undefined)));
+}
+
 export async function invoiceLife(url: string, start: LifeStart) {
   const t = await newTenant(url);
   const http = writingHttp(url, t.credentials);
@@ -100,7 +113,9 @@ export async function invoiceLife(url: string, start: LifeStart) {
       ...(start.billCycleDayLocal !== undefined ? { billCycleDayLocal: start.billCycleDayLocal } : {}),
       ...fields,
     } as Account;
-    return (await t.kb.accounts.createAccount(body, 'test')).data.accountId!;
+    const id = (await t.kb.accounts.createAccount(body, 'test')).data.accountId!;
+    living.push({ kb: t.kb, accountId: id });
+    return id;
   };
   const accountId = await newAccount();
 

@@ -22,6 +22,7 @@ import {
   PaymentApi,
   PaymentMethodApi,
   PaymentTransactionApi,
+  PaymentGatewayApi, InvoicePaymentApi,
   apiKey as kbApiKey,
   followLocationHeaderInterceptor,
 } from 'killbill';
@@ -60,6 +61,8 @@ export function killbill(basePath: string, tenant?: TenantCredentials, user = { 
     payments: new PaymentApi(config, basePath, http),
     paymentMethods: new PaymentMethodApi(config, basePath, http),
     paymentTransactions: new PaymentTransactionApi(config, basePath, http),
+    paymentGateways: new PaymentGatewayApi(config, basePath, http),
+    invoicePayments: new InvoicePaymentApi(config, basePath, http),
   };
 }
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '@billwright/core';
 import type { Account, NodeCommand, Payment, PaymentMethod, PaymentTransaction } from 'killbill';
 import { killbill, newTenant, writingHttp } from './killbill.js';
 import { startTestServer, type TestServer } from './server.js';
@@ -28,9 +29,9 @@ export interface PaymentServer {
   close(): Promise<void>;
 }
 
-export async function startPaymentServer(file: string): Promise<PaymentServer> {
+export async function startPaymentServer(file: string, overrides: Partial<Config> = {}): Promise<PaymentServer> {
   const work = await mkdtemp(join(tmpdir(), 'payments-e2e-'));
-  const server = await startTestServer(file, { testMode: true, pluginsDir: join(work, 'plugins') });
+  const server = await startTestServer(file, { testMode: true, pluginsDir: join(work, 'plugins'), ...overrides });
   const admin = killbill(server.url);
   await admin.nodesInfo.triggerNodeCommand(command('INSTALL_PLUGIN', { pluginUri: testPaymentPlugin }), 'test');
   await admin.nodesInfo.triggerNodeCommand(command('START_PLUGIN', { pluginName: TEST_PAYMENT }), 'test');

@@ -31,6 +31,11 @@ export interface Config {
    * PER_TENANT_CONFIG JSON may override it with the same Kill Bill key.
    */
   readonly paymentRetryDays: readonly number[];
+  /**
+   * How many due notifications of different accounts a node fires at once (KB_NOTIFICATION_CONCURRENCY,
+   * default 4): one account's still fire one at a time, in effective-date order, under its account lock.
+   */
+  readonly notificationConcurrency: number;
 }
 
 export const DEFAULT_ADMIN_PASSWORD = 'password';
@@ -52,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: intSetting(env, 'KB_DB_POOL_SIZE', 20, 1, 500),
     invoicePlugins: listSetting(env, 'KB_INVOICE_PLUGINS'),
     paymentRetryDays: dayListSetting(env, 'KB_PAYMENT_RETRY_DAYS', [8, 8, 8]),
+    notificationConcurrency: intSetting(env, 'KB_NOTIFICATION_CONCURRENCY', 4, 1, 64),
   };
 }
 

@@ -109,6 +109,7 @@ export const ErrorCode = {
   INVOICE_ITEM_ADJUSTMENT_ITEM_INVALID: { code: 4021, className: 'InvoiceApiException' },
   INVOICE_INVALID_STATUS: { code: 4023, className: 'InvoiceApiException' },
   INVOICE_ALREADY_COMMITTED: { code: 4024, className: 'InvoiceApiException' },
+  INVOICE_ITEMS_ADJUSTMENT_MISSING: { code: 4025, className: 'InvoiceApiException' },
   CHILD_ACCOUNT_MISSING_CREDIT: { code: 4027, className: 'InvoiceApiException' },
   CAN_NOT_VOID_INVOICE_THAT_IS_PAID: { code: 4028, className: 'InvoiceApiException' },
   INVOICE_CBA_DELETED: { code: 4030, className: 'InvoiceApiException' },
@@ -172,6 +173,8 @@ export const ErrorCode = {
   PAYMENT_PLUGIN_EXCEPTION: { code: 7199, className: 'PaymentApiException' },
   /** A transaction with this key is being processed right now (another request, maybe on another node). */
   PAYMENT_TRANSACTION_IN_FLIGHT: { code: 90090, className: 'PaymentApiException' },
+  // Usage (Kill Bill's 50000 range; core/src/usage)
+  USAGE_RECORD_TRACKING_ID_ALREADY_EXISTS: { code: 50000, className: 'UsageApiException' },
 } as const satisfies Record<string, { code: number; className: string }>;
 
 export type ErrorCode = keyof typeof ErrorCode;

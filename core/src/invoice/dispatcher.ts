@@ -17,6 +17,7 @@ import type { InvoiceDeps } from './deps.js';
 import type { ExistingItem, GenerateItems, GeneratorResult } from './generator/types.js';
 import type { Invoice, InvoiceItem, InvoiceStatus } from './invoice.js';
 import { scheduleNextBilling } from './next-billing.js';
+import { usageForRun, withUsageDates } from './usage/run-hook.js';
 import { isParked, unparkAccount } from '../tag/park.js';
 import type { AdditionalItem } from './plugin-hook.js';
 import { insertInvoice, insertItems, loadAccountInvoices, loadInvoice, loadInvoiceRow, setInvoiceStatus, type NewItem } from './store.js';
@@ -141,13 +142,16 @@ export function createDispatcher(deps: DispatcherDeps) {
       .map(toExisting(time));
 
     const currency = account.currency ?? events.find((e) => e.currency !== null)?.currency ?? null;
-    const result: GeneratorResult =
+    const generated: GeneratorResult =
       currency === null || events.length === 0
         ? { items: [], nextBillingDates: new Map(), chargedThroughDates: new Map() }
         : generate({ time, currency, targetDate, events, existing, today });
+    // --- Usage billing (invoice/usage, §6): in-arrear USAGE items, and the runs their periods need. ---
+    const usage = currency === null ? { items: [], nextBillingDates: new Map() } : await usageForRun(em, { accountRecordId: account.recordId, time, currency, targetDate, events, invoices });
+    const result = withUsageDates(generated, usage);
 
     const committingDraft = reuse !== null && status === 'COMMITTED';
-    if (result.items.length === 0 && !committingDraft) {
+    if (result.items.length === 0 && usage.items.length === 0 && !committingDraft) {
       if (!dryRun) await afterRun(em, ctx, { account, time, targetDate, invoices }, result, null, skipped);
       return { kind: 'NOTHING_TO_DO', targetDate };
     }
@@ -171,6 +175,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       linkedItemId: p.linkedItemId,
       explanation: p.explanation,
     }));
+    newItems.push(...usage.items.map((u) => ({ ...u, id: newId() }))); // --- usage items, before plugins and credit ---
     const cur = currency!;
     const proposedValue = (items: readonly NewItem[]): Invoice => {
       const all = [...(reuse?.items ?? []), ...items.map((i) => itemValue(i, invoiceId, account.id, cur, clock.now()))];
@@ -233,7 +238,11 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (invoice?.status === 'COMMITTED') {
       emitInvoiceCreation(em, ctx, clock, invoice);
       // Existing credit pays the other unpaid COMMITTED invoices, oldest first; each one touched is an INVOICE_ADJUSTMENT.
-      await applyCredit(em, ctx, clock, account, { created: new Set([invoice.id]) });
+      // The account's invoices as they now are: those read before the run, with this one as written (the run
+      // wrote nothing else). Without credit there is nothing to pay (useExistingCredit), so the re-read of every
+      // invoice and item applyCredit starts with is spared — a 30,000-item invoice costs seconds to re-read.
+      const now = [...run.invoices.filter((i) => i.id !== invoice.id), invoice];
+      if (accountCbaOf(now).gt(0)) await applyCredit(em, ctx, clock, account, { created: new Set([invoice.id]) });
       // Charged-through dates come from committed items only (a DRAFT leaves them until it is committed).
       const ctds = new Map<string, DateTime>();
       for (const [sub, date] of result.chargedThroughDates) if (!skipped.has(sub)) ctds.set(sub, time.toInstant(date));

@@ -71,6 +71,22 @@ export type ItemExplanation =
       readonly childInvoiceId: string;
       readonly childItemId: string;
     }
+  | {
+      /** A USAGE item (§6, invoice/usage): the period's rolled-up units, the tiers they were billed at, what was billed before. */
+      readonly kind: 'USAGE';
+      readonly usageName: string;
+      readonly usageType: string;
+      readonly tierBlockPolicy: string;
+      readonly billingPeriod: string;
+      readonly startDate: string;
+      readonly endDate: string;
+      /** Per unit: the sum (CONSUMABLE) or the max (CAPACITY) of the period's records. */
+      readonly units: readonly { readonly unitType: string; readonly amount: string }[];
+      readonly tiers: readonly { readonly tier: number; readonly unitType: string; readonly price: string; readonly blockSize: string | null; readonly quantity: string; readonly amount: string }[];
+      /** The period's full amount; the item's amount is this minus `billedBefore` (earlier USAGE items of the period). */
+      readonly periodAmount: string;
+      readonly billedBefore: string;
+    }
   | { readonly kind: 'PLUGIN'; readonly plugin: string }
   | { readonly kind: 'API'; readonly operation: string };
 

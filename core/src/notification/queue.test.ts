@@ -15,17 +15,28 @@ let account = 0;
 const clock = new OffsetClock();
 const queues: NotificationQueue[] = [];
 
-function node(handlers: Record<string, NotificationHandler>): NotificationQueue {
-  const q = new NotificationQueue({ db, clock, logger: pino({ level: 'silent' }) });
+function node(handlers: Record<string, NotificationHandler>, concurrency = 1): NotificationQueue {
+  const q = new NotificationQueue({ db, clock, logger: pino({ level: 'silent' }), concurrency });
   for (const [name, h] of Object.entries(handlers)) q.register(name, h);
   q.start(50);
   queues.push(q);
   return q;
 }
 
-async function schedule(queueName: string, at: DateTime, payload: Record<string, unknown>): Promise<void> {
-  await writeTx(db, ctx, async (em) => scheduleNotification(em, ctx, clock, { queueName, effectiveDate: at, accountRecordId: account, payload }));
+async function schedule(queueName: string, at: DateTime, payload: Record<string, unknown>, accountRecordId = account): Promise<void> {
+  await writeTx(db, ctx, async (em) => scheduleNotification(em, ctx, clock, { queueName, effectiveDate: at, accountRecordId, payload }));
 }
+
+async function newAccount(key: string): Promise<number> {
+  const conn = db.fork().getConnection();
+  await conn.execute(
+    "insert into accounts (id, created_date, created_by, updated_date, updated_by, tenant_record_id, external_key, billing_cycle_day_local, is_payment_delegated_to_parent, reference_time, time_zone, migrated, is_closed) values (?, now(3), 't', now(3), 't', ?, ?, 0, 0, now(3), 'UTC', 0, 0)",
+    [randomUUID(), ctx.tenant.recordId, key],
+  );
+  return Number(((await conn.execute('select record_id from accounts where external_key = ?', [key])) as { record_id: number }[])[0]!.record_id);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const moveClockTo = (at: DateTime) => clock.setOffset(at.toMillis() - Date.now());
 
@@ -111,5 +122,35 @@ describe('the notification queue', () => {
     node({ burst: handler });
     await idle();
     expect(fired).toEqual(Array.from({ length: 40 }, (_, n) => n));
+  });
+
+  it('fires different accounts at once, but each account one at a time and in effective-time order', async () => {
+    const accounts = [await newAccount('c1'), await newAccount('c2'), await newAccount('c3'), await newAccount('c4')];
+    const fired = new Map<number, number[]>(accounts.map((a) => [a, []]));
+    const inFlight = new Map<number, number>();
+    let running = 0;
+    let mostRunning = 0;
+    let mostForOneAccount = 0;
+    const handler: NotificationHandler = async (_em, n) => {
+      const a = n.accountRecordId!;
+      inFlight.set(a, (inFlight.get(a) ?? 0) + 1);
+      running++;
+      mostRunning = Math.max(mostRunning, running);
+      mostForOneAccount = Math.max(mostForOneAccount, inFlight.get(a)!);
+      await sleep(20);
+      fired.get(a)!.push(Number(n.payload['n']));
+      inFlight.set(a, inFlight.get(a)! - 1);
+      running--;
+    };
+    const at = DateTime.utc(2033, 1, 1);
+    moveClockTo(at);
+    // Interleaved across accounts, and scheduled out of order within each.
+    for (const n of [5, 2, 7, 0, 9, 1, 4, 8, 3, 6]) for (const a of accounts) await schedule('parallel', at.plus({ minutes: n }), { n }, a);
+    moveClockTo(at.plus({ hours: 1 }));
+    node({ parallel: handler }, 4);
+    node({ parallel: handler }, 4);
+    await idle();
+    expect({ mostForOneAccount, fired: [...fired.values()] }).toEqual({ mostForOneAccount: 1, fired: accounts.map(() => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) });
+    expect(mostRunning).toBeGreaterThan(1);
   });
 });

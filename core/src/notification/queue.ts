@@ -34,6 +34,15 @@ export interface ScheduleInput {
   readonly payload?: Record<string, unknown>;
 }
 
+/** An account with a due notification: what one fire looks at. */
+interface Candidate {
+  readonly tenantRecordId: number;
+  readonly accountRecordId: number | null;
+}
+
+/** Accounts listed per poll round, per concurrent worker: enough to keep the workers busy between rounds. */
+const CANDIDATES_PER_WORKER = 16;
+
 /** A handler failing this many times on one notification gives it up as DEAD (kept in history). */
 export const MAX_NOTIFICATION_ATTEMPTS = 5;
 /** Retry delays after a failure, in business time (the test clock moves them too). */
@@ -60,9 +69,12 @@ export function scheduleNotification(em: EntityManager, ctx: CallContext, clock:
  *
  * Contract:
  * - a due notification is handled once in effect: the handler runs in the transaction that moves the row
- *   to history, under the row's lock (other nodes skip it: SKIP LOCKED) and the account lock;
+ *   to history, under the account lock (other firers of the account wait for it) and the row's lock;
  * - effective-time order per account: a node locks the account first and then takes that account's
  *   earliest due row, so a later row never overtakes an earlier one, on one node or many;
+ * - a node fires due rows of up to `concurrency` (KB_NOTIFICATION_CONCURRENCY) different accounts at
+ *   once, each account at most once at a time (a bill run of 2,000 accounts is not one long line); across
+ *   accounts there is no order, as between nodes;
  * - a failing handler is retried later (RETRY_MINUTES of business time), then kept as DEAD;
  * - every node polls (KB-style) and `wake()` polls at once (the test clock calls it when time moves).
  * Proved by notification/queue.test.ts.
@@ -74,9 +86,11 @@ export class NotificationQueue {
   readonly #handlers = new Map<string, NotificationHandler>();
   readonly #tenants: TenantRefs;
   readonly #poller: Poller;
+  readonly #concurrency: number;
 
-  constructor(deps: { db: Database; clock: Clock; logger: Logger }) {
+  constructor(deps: { db: Database; clock: Clock; logger: Logger; concurrency?: number }) {
     this.#db = deps.db;
+    this.#concurrency = Math.max(1, deps.concurrency ?? 1);
     this.#clock = deps.clock;
     this.#logger = deps.logger.child({ component: 'notifications' });
     this.#tenants = new TenantRefs(deps.db);
@@ -116,21 +130,48 @@ export class NotificationQueue {
 
   async #fireDue(): Promise<void> {
     while (!this.#poller.stopped) {
-      const candidate = await this.#candidate();
-      // Nothing fired: another node holds it; the next poll looks again instead of spinning.
-      if (!candidate || !(await this.#fireNextOf(candidate.tenantRecordId, candidate.accountRecordId))) return;
+      const candidates = await this.#candidates(this.#concurrency * CANDIDATES_PER_WORKER);
+      // Nothing fired: another node holds them; the next poll looks again instead of spinning.
+      if (candidates.length === 0 || !(await this.#fireEach(candidates))) return;
     }
   }
 
-  async #candidate(): Promise<{ tenantRecordId: number; accountRecordId: number | null } | null> {
+  /**
+   * Fires the earliest due row of each candidate account, `concurrency` accounts at a time. Each account is
+   * listed once, so it never runs twice at once here (its lock keeps other nodes out). Answers whether
+   * anything fired; an unexpected error is thrown after the others finish.
+   */
+  async #fireEach(candidates: readonly Candidate[]): Promise<boolean> {
+    let next = 0;
+    let fired = false;
+    let failure: { err: unknown } | null = null;
+    const worker = async () => {
+      while (next < candidates.length && !this.#poller.stopped && !failure) {
+        const c = candidates[next++]!;
+        try {
+          if (await this.#fireNextOf(c.tenantRecordId, c.accountRecordId)) fired = true;
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, candidates.length) }, worker));
+    if (failure) throw (failure as { err: unknown }).err;
+    return fired;
+  }
+
+  /** Accounts with a due row, the earliest first (by their earliest due row). */
+  async #candidates(limit: number): Promise<Candidate[]> {
     const rows = (await this.#db
       .fork()
       .getConnection()
-      .execute('select tenant_record_id, account_record_id from notifications where effective_date <= ? order by effective_date, record_id limit 1', [
-        this.#clock.now().toJSDate(),
-      ])) as { tenant_record_id: number | string; account_record_id: number | string | null }[];
-    const row = rows[0];
-    return row ? { tenantRecordId: Number(row.tenant_record_id), accountRecordId: row.account_record_id === null ? null : Number(row.account_record_id) } : null;
+      .execute(
+        `select tenant_record_id, account_record_id, min(effective_date) as first_date, min(record_id) as first_record
+         from notifications where effective_date <= ?
+         group by tenant_record_id, account_record_id order by first_date, first_record limit ${Number(limit)}`,
+        [this.#clock.now().toJSDate()],
+      )) as { tenant_record_id: number | string; account_record_id: number | string | null }[];
+    return rows.map((row) => ({ tenantRecordId: Number(row.tenant_record_id), accountRecordId: row.account_record_id === null ? null : Number(row.account_record_id) }));
   }
 
   /** Under the account lock: the account's earliest due row, handled and moved to history in one transaction. */
@@ -143,12 +184,22 @@ export class NotificationQueue {
         await lockAccount(em, tenantRecordId, accountRecordId);
         const conn = em.getConnection();
         const tx = em.getTransactionContext();
-        const rows = (await conn.execute(
-          'select * from notifications where tenant_record_id = ? and account_record_id <=> ? and effective_date <= ? order by effective_date, record_id limit 1 for update skip locked',
-          [tenantRecordId, accountRecordId, this.#clock.now().toJSDate()],
+        // The account's earliest due row: found by a plain read (the account lock already keeps every other
+        // firer of this account out), then locked by its key. A locking read that scans in date order would
+        // also lock rows of other accounts it passes over, and SKIP LOCKED would then let a later row of those
+        // accounts overtake an earlier one while their own firers run concurrently.
+        const now = this.#clock.now().toJSDate();
+        const earliest = (await conn.execute(
+          'select record_id from notifications where tenant_record_id = ? and account_record_id <=> ? and effective_date <= ? order by effective_date, record_id limit 1',
+          [tenantRecordId, accountRecordId, now],
           'all',
           tx,
-        )) as Record<string, unknown>[];
+        )) as { record_id: number | string }[];
+        if (!earliest[0]) return;
+        const rows = (await conn.execute('select * from notifications where record_id = ? and effective_date <= ? for update', [earliest[0].record_id, now], 'all', tx)) as Record<
+          string,
+          unknown
+        >[];
         const row = rows[0];
         if (!row) return;
         fired = toNotification(row, tenant);

@@ -5,17 +5,16 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext, TenantContext } from '../context.js';
 import { isBillingError } from '../errors/index.js';
-import { loadInvoice } from '../invoice/store.js';
 import { NotificationEntity } from '../notification/model.js';
 import { scheduleNotification, type NotificationQueue } from '../notification/queue.js';
 import { lockAccount } from '../persistence/account-lock.js';
 import { readEm, writeTx } from '../persistence/scope.js';
 import { touch } from '../persistence/stamps.js';
-import { controlTagsIn } from '../tag/control-tag-reads.js';
 import type { TenantService } from '../tenant/service.js';
 import { TenantKey } from '../tenant/tenant.js';
 import { INVOICE_CONTROL_PLUGIN, type PaymentControl } from './control-plugins.js';
 import { accountRow } from './deps.js';
+import { judgeInvoicePayment } from './invoice-control.js';
 import { recordInvoicePaymentAttempt, recordInvoicePaymentOutcome } from './invoice-payments.js';
 import { PaymentAttemptEntity, PaymentEntity, PaymentTransactionEntity } from './model.js';
 import type { PaymentPluginProperty, TransactionStatus, TransactionType } from './payment-service.js';
@@ -31,7 +30,8 @@ import type { Begun, FinishHook, TransactionPath } from './transactions.js';
  *   the n-th failure of the payment waits days[n-1]; after the last one nothing more (the attempt stays
  *   ABORTED). PLUGIN_FAILURE waits 300 s × 2^(n-1), at most 8 retries (`failure.retry.*`);
  * - a payment whose control plugin's onFailureCall answered a nextRetryDate is retried then (the same
- *   transaction type, amount and control plugins; priorCall is not run again on such a retry).
+ *   transaction type, amount and control plugins; priorCall is not run again on such a retry), at most
+ *   CONTROL_MAX_RETRIES times per transaction key.
  * A retry appends a new transaction to the same payment with the same transaction external key (the key
  * of a failed transaction is free). An invoice retry re-reads the invoice at retry time: paid meanwhile
  * (balance ≤ 0), voided or AUTO_PAY_OFF/MANUAL_PAY → nothing, and it charges the balance as it is then.
@@ -44,6 +44,8 @@ export const DEFAULT_RETRY_DAYS: readonly number[] = [8, 8, 8];
 export const PLUGIN_FAILURE_RETRY_START_SEC = 300;
 export const PLUGIN_FAILURE_RETRY_MULTIPLIER = 2;
 export const PLUGIN_FAILURE_MAX_ATTEMPTS = 8;
+/** At most this many retries a control plugin's nextRetryDate may ask for, per transaction key. */
+export const CONTROL_MAX_RETRIES = 8;
 const RETRY_DAYS_KEY = 'org.killbill.payment.retry.days';
 const COMMIT_WAIT_MS = 15_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -167,11 +169,14 @@ export function registerRetries(deps: RetryDeps): Retries {
   });
 
   async function beginInvoiceRetry(em: EntityManager, ctx: CallContext, p: Extract<RetryPayload, { kind: 'invoice' }>): Promise<{ begun: Begun; after: FinishHook } | null> {
-    const invoice = await loadInvoice(em, p.invoiceId);
-    if (!invoice || invoice.status !== 'COMMITTED' || invoice.balance.lte(0)) return null;
-    const account = await accountRow(em, invoice.accountId);
-    const tags = (await controlTagsIn(em, [account.id])).get(account.id) ?? new Set<string>();
-    if (tags.has('AUTO_PAY_OFF') || tags.has('MANUAL_PAY')) return null;
+    // The invoice control's rules as they stand at retry time (paid meanwhile, voided, AUTO_PAY_OFF ... → nothing).
+    const payment = await em.findOne(PaymentEntity, { id: p.paymentId });
+    const verdict = await judgeInvoicePayment(em, p.invoiceId, { api: false, paymentMethodId: payment?.paymentMethodId ?? null });
+    if (!verdict.go) {
+      logger.info({ invoiceId: p.invoiceId, paymentId: p.paymentId, reason: verdict.reason }, 'invoice payment retry not needed');
+      return null;
+    }
+    const { invoice, account } = verdict;
     const begun = await path.beginIn(em, ctx, {
       type: 'PURCHASE', accountId: account.id, paymentId: p.paymentId, transactionExternalKey: p.transactionExternalKey, amount: invoice.balance, currency: invoice.currency,
       properties: [{ key: 'IPCD_INVOICE_ID', value: p.invoiceId }], controlPluginNames: [INVOICE_CONTROL_PLUGIN],
@@ -241,6 +246,12 @@ export function registerRetries(deps: RetryDeps): Retries {
 
     async scheduleControlRetry(ctx, begun, controlPluginNames, transactionExternalKey, at) {
       await writeTx(db, ctx, async (tx) => {
+        // A plugin answering a date on every failure (or a date in the past) must not retry for ever.
+        const tries = await tx.count(PaymentTransactionEntity, { paymentId: begun.paymentId, transactionExternalKey });
+        if (tries > CONTROL_MAX_RETRIES) {
+          logger.warn({ paymentId: begun.paymentId, transactionExternalKey, tries }, 'control plugin asked for another retry; giving up after the maximum');
+          return;
+        }
         const row = await tx.findOne(PaymentTransactionEntity, { id: begun.transactionId });
         await markRetried(tx, ctx, row?.attemptId ?? null);
         scheduleNotification(tx, ctx, clock, {

@@ -6,6 +6,9 @@ import type { Bus } from '../bus/bus.js';
 import type { NotificationQueue } from '../notification/queue.js';
 import type { ObjectRegistry } from '../object/registry.js';
 import { registerInvoicePayments } from './invoice-payments.js';
+import { createInvoicePaymentApi } from './invoice-payment-api.js';
+import type { InvoicePaymentService } from './invoice-payment-service.js';
+import type { InvoiceService } from '../invoice/invoice-service.js';
 import { INVOICE_CONTROL_PLUGIN, type ControlRequest, type PaymentControl } from './control-plugins.js';
 import { registerJanitor } from './janitor.js';
 import { registerRetries } from './retries.js';
@@ -35,9 +38,11 @@ export interface PaymentServiceOptions {
   /** KB_PAYMENT_RETRY_DAYS, and the tenants whose PER_TENANT_CONFIG may override it (retries.ts). */
   readonly retryDays?: readonly number[];
   readonly tenants?: Pick<TenantService, 'getValues'> | null;
+  /** For payAllInvoices (unpaid invoices, surplus credit) in the invoice payment API (invoice-payment-api.ts). */
+  readonly invoices?: Pick<InvoiceService, 'accountInvoices' | 'createCredits'> | null;
 }
 
-export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions): PaymentService & { pendingInvoicePayments(): number } {
+export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions): PaymentService & { pendingInvoicePayments(): number; readonly invoicePayments: InvoicePaymentService } {
   const { db, gateway } = deps;
   const methods = createMethodApi(deps);
   const path = createTransactionPath(deps);
@@ -225,7 +230,10 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
 
   registerObjects(deps.objects ?? null, db);
   const invoicePayments = deps.bus && deps.notifications ? registerInvoicePayments({ db, clock: deps.clock, logger: deps.logger, bus: deps.bus, notifications: deps.notifications, path, callPlugin }) : null;
+  // Registered after retries and the janitor: its path listener records refunds and chargebacks on invoices.
+  const invoicePaymentApi = createInvoicePaymentApi({ db, clock: deps.clock, path, callPlugin, payments: service, invoices: deps.invoices ?? null });
   return Object.assign(service, {
+    invoicePayments: invoicePaymentApi,
     pendingInvoicePayments: () => (invoicePayments?.pending() ?? 0) + (retries?.pending() ?? 0) + (janitor?.pending() ?? 0),
   });
 }

@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { DateTime } from 'luxon';
-import type { BillingAlignment, BillingMode, BillingPeriod, Duration, PhaseType, ProductCategory } from '../catalog/index.js';
+import type { BillingAlignment, BillingMode, BillingPeriod, Duration, PhaseType, ProductCategory, Usage } from '../catalog/index.js';
 import type { Currency } from '../values/currency.js';
 import type { TransitionType } from './timeline.js';
 
@@ -41,4 +41,6 @@ export interface BillingEvent {
   readonly billCycleDayLocal: number;
   readonly quantity: number;
   readonly catalogEffectiveDate: DateTime;
+  /** The phase's usage sections (catalog), billed in arrear by invoice/usage; absent or empty when it has none. */
+  readonly usages?: readonly Usage[];
 }

@@ -151,6 +151,7 @@ export function billingEvents(account: AccountForBilling, subscriptions: readonl
       billCycleDayLocal: overrideBcd ?? aligned ?? 0,
       quantity,
       catalogEffectiveDate: pp.version.effectiveDate,
+      usages: pp.phase.usages,
     };
   });
   const durations = new Map<string, readonly DisabledDuration[]>();

@@ -23,8 +23,34 @@ import { buildFormDescriptor, processNotification } from './gateway-api.js';
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** @type {Record<'succeed' | 'slow' | 'pending' | 'cancel' | 'undefined', PaymentPluginStatus>} */
-const STATUS = { succeed: 'PROCESSED', slow: 'PROCESSED', pending: 'PENDING', cancel: 'CANCELED', undefined: 'UNDEFINED' };
+/** @type {Record<'succeed' | 'slow' | 'pending' | 'cancel' | 'undefined' | 'partial', PaymentPluginStatus>} */
+const STATUS = { succeed: 'PROCESSED', slow: 'PROCESSED', pending: 'PENDING', cancel: 'CANCELED', undefined: 'UNDEFINED', partial: 'PROCESSED' };
+
+/**
+ * This call's mode: the next entry of the tenant's `sequence` while one is left, else `mode`.
+ * @param {PluginContext} ctx
+ * @param {import('./settings.js').Settings} s
+ * @returns {Promise<import('./settings.js').Mode>}
+ */
+async function modeOf(ctx, s) {
+  if (s.sequence.length === 0) return s.mode;
+  const key = `sequence:${s.sequence.join(',')}`;
+  const used = Number((await ctx.killbill.getPluginValue(key)) ?? '0');
+  await ctx.killbill.putPluginValue(key, String(used + 1));
+  return s.sequence[used] ?? s.mode;
+}
+
+/**
+ * What getPaymentInfo reports: with `settle`, unsettled answers (PENDING, UNDEFINED, a hung call) as settled since.
+ * @param {PluginContext} ctx
+ * @param {string} paymentId
+ */
+async function paymentInfo(ctx, paymentId) {
+  const s = settings(ctx, []);
+  const recorded = await transactionsOf(ctx, paymentId);
+  if (!s.settle) return recorded;
+  return recorded.map((t) => (t.status === 'PENDING' || t.status === 'UNDEFINED' ? { ...t, status: s.settle, ...(s.settle === 'ERROR' ? { gatewayErrorCode: s.declineCode, gatewayError: s.declineMessage } : {}) } : t));
+}
 
 /**
  * @param {TransactionType} type
@@ -33,16 +59,21 @@ const STATUS = { succeed: 'PROCESSED', slow: 'PROCESSED', pending: 'PENDING', ca
 function transaction(type) {
   return async (req, ctx) => {
     const s = settings(ctx, req.properties);
-    if (s.mode === 'throw') throw new Error(`test-payment: mode=throw (${type})`);
-    // Never settles: the host's per-call deadline ends it and Kill Bill records the transaction UNKNOWN.
-    if (s.mode === 'hang') return new Promise(() => {});
-    if (s.mode === 'slow') await sleep(s.slowMs);
+    const mode = await modeOf(ctx, s);
+    if (mode === 'throw') throw new Error(`test-payment: mode=throw (${type})`);
+    // The gateway took the call (recorded UNDEFINED, as a lost answer) and never answers: the host's
+    // deadline ends it, Billwright records UNKNOWN and its janitor asks getPaymentInfo later.
+    if (mode === 'hang') {
+      await record(ctx, { kbPaymentId: req.kbPaymentId, kbTransactionPaymentId: req.kbTransactionId, transactionType: type, amount: 'amount' in req ? req.amount : null, currency: 'currency' in req ? req.currency : null, createdDate: null, effectiveDate: null, status: 'UNDEFINED', gatewayErrorCode: null, gatewayError: null, firstPaymentReferenceId: `tp_${randomUUID()}`, secondPaymentReferenceId: null, properties: [{ key: 'test.mode', value: 'hang' }] });
+      return new Promise(() => {});
+    }
+    if (mode === 'slow') await sleep(s.slowMs);
 
-    const amount = 'amount' in req ? req.amount : null;
+    const amount = 'amount' in req ? (mode === 'partial' && s.partialAmount !== null ? s.partialAmount : req.amount) : null;
     const currency = 'currency' in req ? req.currency : null;
     const refused = refusal(await transactionsOf(ctx, req.kbPaymentId), type, amount);
-    const declined = refused ?? (s.mode === 'decline' ? { code: s.declineCode, message: s.declineMessage } : null);
-    const status = declined ? 'ERROR' : STATUS[/** @type {keyof typeof STATUS} */ (s.mode)];
+    const declined = refused ?? (mode === 'decline' ? { code: s.declineCode, message: s.declineMessage } : null);
+    const status = declined ? 'ERROR' : STATUS[/** @type {keyof typeof STATUS} */ (mode)];
 
     /** @type {PaymentTransactionInfoDto} */
     const result = {
@@ -59,7 +90,7 @@ function transaction(type) {
       // A declined call still gets a reference: gateways identify failed attempts too.
       firstPaymentReferenceId: `tp_${randomUUID()}`,
       secondPaymentReferenceId: null,
-      properties: [{ key: 'test.mode', value: s.mode }],
+      properties: [{ key: 'test.mode', value: mode }],
     };
     await record(ctx, result);
     return result;
@@ -70,6 +101,22 @@ function transaction(type) {
 export default {
   name: 'test-payment',
 
+  // A payment-control plugin when a request names it (controlPluginName=test-payment): the call's
+  // `test.control=abort` aborts it (422), `test.control.amount=X` adjusts its amount, and after a failure
+  // `test.control.retryAt=<ISO date>` asks for a retry then.
+  paymentControl: {
+    priorCall: async ({ properties }) => {
+      const value = (/** @type {string} */ key) => properties.find((p) => p.key === key)?.value ?? null;
+      if (value('test.control') === 'abort') return { isAborted: true };
+      const amount = value('test.control.amount');
+      return amount === null ? {} : { adjustedAmount: String(amount) };
+    },
+    onFailureCall: async ({ properties }) => {
+      const retryAt = properties.find((p) => p.key === 'test.control.retryAt')?.value ?? null;
+      return retryAt === null ? {} : { nextRetryDate: String(retryAt) };
+    },
+  },
+
   payment: {
     authorize: transaction('AUTHORIZE'),
     capture: transaction('CAPTURE'),
@@ -78,7 +125,7 @@ export default {
     credit: transaction('CREDIT'),
     refund: transaction('REFUND'),
 
-    getPaymentInfo: ({ kbPaymentId }, ctx) => transactionsOf(ctx, kbPaymentId),
+    getPaymentInfo: ({ kbPaymentId }, ctx) => paymentInfo(ctx, kbPaymentId),
     // Kill Bill's search: by the gateway's reference or the payment id.
     searchPayments: async ({ searchKey, offset, limit }, ctx) => {
       const paymentId = (await paymentOfReference(ctx, searchKey)) ?? searchKey;

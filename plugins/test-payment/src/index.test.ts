@@ -100,6 +100,40 @@ describe('test-payment plugin', () => {
     expect(await h.call('$getPaymentInfo', accountId, 'unknown', [])).toEqual([]);
   });
 
+  it('plays the tenant config sequence one call each, then falls back to mode', async () => {
+    const h = host('sequence=decline,throw\nmode=succeed');
+    expect(await h.purchase({ amount: '1' })).toMatchObject({ status: 'ERROR' });
+    await expect(h.purchase({ amount: '1' })).rejects.toThrow(/mode=throw/);
+    expect(await h.purchase({ amount: '1' })).toMatchObject({ status: 'PROCESSED' });
+    h.setConfig('sequence=decline');
+    expect(await h.purchase({ amount: '1' })).toMatchObject({ status: 'ERROR' });
+    expect(await h.purchase({ amount: '1' })).toMatchObject({ status: 'PROCESSED' });
+  });
+
+  it('processes partialAmount in mode partial', async () => {
+    expect(await host('mode=partial\npartialAmount=4.25').purchase({ amount: '10' })).toMatchObject({ status: 'PROCESSED', amount: '4.25' });
+  });
+
+  it('records a hung call as UNDEFINED and reports PENDING and UNDEFINED as settled once settle is set', async () => {
+    const h = host();
+    const pending = await h.purchase({ kbPaymentId: paymentId, amount: '3', properties: props({ mode: 'pending' }) });
+    expect(await within(h.purchase({ kbPaymentId: paymentId, amount: '2', properties: props({ mode: 'hang' }) }), 100)).toBe('still pending');
+    expect((await h.call<PaymentTransactionInfoDto[]>('$getPaymentInfo', accountId, paymentId, [])).map((t) => t.status)).toEqual(['PENDING', 'UNDEFINED']);
+    h.setConfig('settle=processed');
+    const settled = await h.call<PaymentTransactionInfoDto[]>('$getPaymentInfo', accountId, paymentId, []);
+    expect(settled.map((t) => t.status)).toEqual(['PROCESSED', 'PROCESSED']);
+    expect(settled[0]!.kbTransactionPaymentId).toBe(pending.kbTransactionPaymentId);
+  });
+
+  it('aborts or adjusts a payment as a control plugin when the call asks', async () => {
+    const h = host();
+    const control = { accountId, paymentId: null, attemptId: null, paymentExternalKey: null, transactionId: null, transactionExternalKey: null, paymentApiType: 'PAYMENT_TRANSACTION', transactionType: 'PURCHASE', paymentMethodId: null, amount: '10', currency: 'USD', processedAmount: null, processedCurrency: null, isApiPayment: true };
+    expect(await h.call('$controlPriorCall', control, [{ key: 'test.control', value: 'abort' }])).toEqual({ isAborted: true });
+    expect(await h.call('$controlPriorCall', control, [{ key: 'test.control.amount', value: '7.5' }])).toEqual({ adjustedAmount: '7.5' });
+    expect(await h.call('$controlPriorCall', control, [])).toEqual({});
+    expect(await h.call('$controlOnFailureCall', control, [{ key: 'test.control.retryAt', value: '2026-12-02T00:00:00Z' }])).toEqual({ nextRetryDate: '2026-12-02T00:00:00Z' });
+  });
+
   it('keeps payments per tenant', async () => {
     const h = host();
     await h.purchase({ kbPaymentId: paymentId, amount: '3' });

@@ -1,4 +1,4 @@
-import { BillingError } from '@billwright/core';
+import type { AccountId } from '@billwright/core';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.js';
 import { callContext, tenantContext } from '../http/call-context.js';
@@ -21,13 +21,12 @@ export const accountPayments = new Hono<AppEnv>();
 const engineOf = (c: Context<AppEnv>) => c.get('engine');
 
 /**
- * payAllUnpaidInvoices (add / set default): Kill Bill then pays each unpaid invoice with the method. That
- * needs the invoice-payment control, not built yet: refused rather than silently ignored.
+ * payAllUnpaidInvoices (add / set default): Kill Bill then pays each unpaid invoice's balance with the
+ * (new) default method, oldest first (the invoice payment API's payAllInvoices without an amount).
  */
-function refuseInvoiceSweep(c: Context<AppEnv>): void {
-  if (queryBoolean(c, 'payAllUnpaidInvoices', false)) {
-    throw new BillingError('NOT_IMPLEMENTED', 'payAllUnpaidInvoices is not supported yet: pay the invoices with POST /1.0/kb/accounts/{accountId}/invoicePayments');
-  }
+async function sweepInvoices(c: Context<AppEnv>, accountId: AccountId, paymentMethodId: string, isDefault: boolean): Promise<void> {
+  if (!isDefault || !queryBoolean(c, 'payAllUnpaidInvoices', false)) return;
+  await engineOf(c).invoicePayments.payAllInvoices(callContext(c), accountId, { paymentMethodId, properties: queryPluginProperties(c) });
 }
 
 // ---- payment methods ----
@@ -36,7 +35,6 @@ accountPayments.post(`/:accountId${ID}/paymentMethods`, async (c) => {
   const accountId = accountIdParam(c);
   const input = paymentMethodInput(await decimalJsonObject(c));
   const pluginName = required(input.pluginName, 'PaymentMethodJson pluginName should be specified', 'pluginName');
-  refuseInvoiceSweep(c);
   const method = await engineOf(c).payments.addPaymentMethod(callContext(c), {
     accountId,
     pluginName,
@@ -45,6 +43,7 @@ accountPayments.post(`/:accountId${ID}/paymentMethods`, async (c) => {
     pluginInfo: { externalPaymentMethodId: input.externalPaymentMethodId, isDefaultPaymentMethod: false, properties: input.properties },
     properties: queryPluginProperties(c),
   });
+  await sweepInvoices(c, accountId, method.id, method.isDefault);
   const [json] = await renderPaymentMethods(c, [method], 'NONE');
   return created(c, `${PAYMENT_METHODS}/${method.id}`, json);
 });
@@ -69,8 +68,8 @@ accountPayments.put(`/:accountId${ID}/paymentMethods/refresh`, async (c) => {
 accountPayments.put(`/:accountId${ID}/paymentMethods/:paymentMethodId${ID}/setDefault`, async (c) => {
   const accountId = accountIdParam(c);
   const paymentMethodId = idParam(c, 'paymentMethodId');
-  refuseInvoiceSweep(c);
   await engineOf(c).payments.setDefaultPaymentMethod(callContext(c), accountId, paymentMethodId, queryPluginProperties(c));
+  await sweepInvoices(c, accountId, paymentMethodId, true);
   return noContent(c);
 });
 

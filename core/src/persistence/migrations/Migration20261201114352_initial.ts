@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201110115_initial extends Migration {
+export class Migration20261201114352_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
@@ -102,6 +102,12 @@ export class Migration20261201110115_initial extends Migration {
     this.addSql(`alter table \`security_roles\` add unique \`security_roles_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`security_roles\` add unique \`security_roles_role_name_unique\`(\`role_name\`);`);
 
+    this.addSql(`create table \`rolled_up_usage\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`subscription_id\` varchar(36) not null, \`unit_type\` varchar(255) not null, \`record_date\` varchar(10) not null, \`amount\` numeric(15,9) not null, \`tracking_id\` varchar(128) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`rolled_up_usage\` add unique \`rolled_up_usage_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`rolled_up_usage\` add index \`rolled_up_usage_tenant_record_id_subscription_id_re_cc51c_index\`(\`tenant_record_id\`, \`subscription_id\`, \`record_date\`);`);
+    this.addSql(`alter table \`rolled_up_usage\` add index \`rolled_up_usage_tenant_record_id_subscription_id_tr_2cf47_index\`(\`tenant_record_id\`, \`subscription_id\`, \`tracking_id\`);`);
+    this.addSql(`alter table \`rolled_up_usage\` add index \`rolled_up_usage_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
+
     this.addSql(`create table \`subscriptions\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`bundle_id\` varchar(36) not null, \`external_key\` varchar(255) not null, \`category\` varchar(32) not null, \`start_date\` datetime(3) not null, \`bundle_start_date\` datetime(3) not null, \`charged_through_date\` datetime(3) null, \`migrated\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`subscriptions\` add unique \`subscriptions_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`subscriptions\` add index \`subscriptions_bundle_id_index\`(\`bundle_id\`);`);
@@ -183,6 +189,8 @@ export class Migration20261201110115_initial extends Migration {
     this.addSql(`drop table if exists \`payment_transactions\`;`);
 
     this.addSql(`drop table if exists \`security_roles\`;`);
+
+    this.addSql(`drop table if exists \`rolled_up_usage\`;`);
 
     this.addSql(`drop table if exists \`subscriptions\`;`);
 

@@ -1,0 +1,1 @@
+export { usageItems, type ProposedUsageItem, type UsageItemsInput, type UsageItemsResult } from './items.js';
