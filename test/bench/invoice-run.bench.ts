@@ -12,8 +12,9 @@
  *   billrun   BENCH_ACCOUNTS (2,000) accounts with one monthly subscription each, all renewing on the same
  *             day; one clock move of a month, then the wall time until the bus and the notification queue
  *             drain (as `PUT /1.0/kb/test/clock` waits): invoices written per second, beside the raw rate of
- *             the same invoice + item rows written with multi-row INSERTs over BENCH_RAW_CONNECTIONS (1: the
- *             notification queue fires one notification at a time per node).
+ *             the same invoice + item rows written with multi-row INSERTs over BENCH_RAW_CONNECTIONS (1; the
+ *             notification queue fires up to KB_NOTIFICATION_CONCURRENCY (4) accounts at once per node, so
+ *             compare with 4 too; KB_NOTIFICATION_CONCURRENCY=1 gives the one-at-a-time queue for a before/after).
  *
  * The engine runs in this process in test mode (core `startEngine`, no HTTP), each part on a fresh database
  * of its own; run it on the sources (`tsx --conditions=source`, as vitest does) or after `tsc -b`. Set-up

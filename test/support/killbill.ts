@@ -22,7 +22,7 @@ import {
   PaymentApi,
   PaymentMethodApi,
   PaymentTransactionApi,
-  PaymentGatewayApi, InvoicePaymentApi,
+  PaymentGatewayApi, InvoicePaymentApi, UsageApi,
   apiKey as kbApiKey,
   followLocationHeaderInterceptor,
 } from 'killbill';
@@ -63,6 +63,7 @@ export function killbill(basePath: string, tenant?: TenantCredentials, user = { 
     paymentTransactions: new PaymentTransactionApi(config, basePath, http),
     paymentGateways: new PaymentGatewayApi(config, basePath, http),
     invoicePayments: new InvoicePaymentApi(config, basePath, http),
+    usages: new UsageApi(config, basePath, http),
   };
 }
 

@@ -98,7 +98,9 @@ export class PluginPool {
       workerData,
       ...(execArgv === undefined ? {} : { execArgv }),
       minThreads: options.minThreads ?? 1,
-      maxThreads: options.maxThreads ?? 2,
+      // One call per worker (a busy-looping call must only cost its own worker), so the thread count is the
+      // pool's concurrency; plugin calls mostly wait on gateways and host API round trips, not on the CPU.
+      maxThreads: options.maxThreads ?? 4,
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 128 },
     });
     // Without a listener an idle worker's death would be an unhandled 'error' event and take the host down.

@@ -48,8 +48,9 @@ async function modeOf(ctx, s) {
 async function paymentInfo(ctx, paymentId) {
   const s = settings(ctx, []);
   const recorded = await transactionsOf(ctx, paymentId);
-  if (!s.settle) return recorded;
-  return recorded.map((t) => (t.status === 'PENDING' || t.status === 'UNDEFINED' ? { ...t, status: s.settle, ...(s.settle === 'ERROR' ? { gatewayErrorCode: s.declineCode, gatewayError: s.declineMessage } : {}) } : t));
+  const settled = s.settle;
+  if (!settled) return recorded;
+  return recorded.map((t) => (t.status === 'PENDING' || t.status === 'UNDEFINED' ? { ...t, status: settled, ...(settled === 'ERROR' ? { gatewayErrorCode: s.declineCode, gatewayError: s.declineMessage } : {}) } : t));
 }
 
 /**

@@ -118,9 +118,9 @@ describe('test-payment plugin', () => {
     const h = host();
     const pending = await h.purchase({ kbPaymentId: paymentId, amount: '3', properties: props({ mode: 'pending' }) });
     expect(await within(h.purchase({ kbPaymentId: paymentId, amount: '2', properties: props({ mode: 'hang' }) }), 100)).toBe('still pending');
-    expect((await h.call<PaymentTransactionInfoDto[]>('$getPaymentInfo', accountId, paymentId, [])).map((t) => t.status)).toEqual(['PENDING', 'UNDEFINED']);
+    expect(((await h.call('$getPaymentInfo', accountId, paymentId, [])) as PaymentTransactionInfoDto[]).map((t) => t.status)).toEqual(['PENDING', 'UNDEFINED']);
     h.setConfig('settle=processed');
-    const settled = await h.call<PaymentTransactionInfoDto[]>('$getPaymentInfo', accountId, paymentId, []);
+    const settled = (await h.call('$getPaymentInfo', accountId, paymentId, [])) as PaymentTransactionInfoDto[];
     expect(settled.map((t) => t.status)).toEqual(['PROCESSED', 'PROCESSED']);
     expect(settled[0]!.kbTransactionPaymentId).toBe(pending.kbTransactionPaymentId);
   });

@@ -20,6 +20,8 @@ export interface InvoiceJsonOptions {
   readonly withItems?: boolean;
   /** The catalog's pretty names of each item (core `prettyNamesFrom`, one catalog read per response); absent: all null. */
   readonly prettyNames?: PrettyNamesOf;
+  /** The tracking ids of the usage records its USAGE items billed (core usages.trackingIds); absent: []. */
+  readonly trackingIds?: readonly string[];
 }
 
 export function invoiceJson(invoice: Invoice, options: InvoiceJsonOptions = {}) {
@@ -53,7 +55,7 @@ export function invoiceJson(invoice: Invoice, options: InvoiceJsonOptions = {}) 
           }),
         )
       : [],
-    trackingIds: [],
+    trackingIds: options.trackingIds ?? [],
     isParentInvoice: invoice.parentInvoice,
     parentInvoiceId: invoice.parentInvoiceId,
     parentAccountId: invoice.parentAccountId,
