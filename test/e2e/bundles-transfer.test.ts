@@ -14,7 +14,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const setup = () => tenantWithAccount(server.url);
+// Transfers before anything is billed (END_OF_TERM = the transfer date): invoicing off, so no charged-through date.
+const setup = () => tenantWithAccount(server.url, { invoicing: false });
 /** Kill Bill 0.24 shows these dates as instants; the test clock's day is what matters. */
 const day = (d: string) => expect.stringMatching(new RegExp(`^${d}`));
 

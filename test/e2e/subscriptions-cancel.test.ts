@@ -22,7 +22,8 @@ afterAll(async () => {
 });
 
 async function tenantWithSubscription(withAddOn = false) {
-  const t = await tenantOnClock(server.url, CATALOG);
+  // The rules with no invoice yet (END_OF_TERM = now): invoicing off, so no charged-through date is set.
+  const t = await tenantOnClock(server.url, CATALOG, { invoicing: false });
   const sub = (planName: string) => ({ accountId: t.accountId, planName }) as Subscription;
   const { data: bundle } = await t.kb.subscriptions.createSubscriptionWithAddOns(withAddOn ? [sub('sports-monthly'), sub('oilslick-monthly')] : [sub('sports-monthly')], 'test');
   const id = bundle.subscriptions!.find((s) => s.productCategory === 'BASE')!.subscriptionId!;

@@ -17,7 +17,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const tenantWithAccount = () => tenantOnClock(server.url, CATALOG);
+// The rules with no invoice yet (END_OF_TERM = now): invoicing off, so no charged-through date is set.
+const tenantWithAccount = () => tenantOnClock(server.url, CATALOG, { invoicing: false });
 
 const sub = (accountId: string, planName: string, extra: Partial<Subscription> = {}) => ({ accountId, planName, ...extra }) as Subscription;
 const plan = (planName: string) => ({ planName }) as Subscription;

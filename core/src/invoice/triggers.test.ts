@@ -9,9 +9,9 @@ describe('invoice triggers', () => {
     expect(triggersRun({ eventType: 'BLOCKING_STATE', payload: {} })).toBe(true);
   });
 
-  it('run when AUTO_INVOICING_OFF or AUTO_INVOICING_DRAFT is removed, not for other tags', () => {
+  it('run when AUTO_INVOICING_OFF is removed, not for AUTO_INVOICING_DRAFT (Kill Bill\'s InvoiceTagHandler) nor other tags', () => {
     expect(triggersRun(tagDeletion('AUTO_INVOICING_OFF'))).toBe(true);
-    expect(triggersRun(tagDeletion('AUTO_INVOICING_DRAFT'))).toBe(true);
+    expect(triggersRun(tagDeletion('AUTO_INVOICING_DRAFT'))).toBe(false);
     expect(triggersRun(tagDeletion('AUTO_PAY_OFF'))).toBe(false);
     expect(triggersRun({ eventType: 'TAG_DELETION', payload: { metaData: 'not json' } })).toBe(false);
   });
