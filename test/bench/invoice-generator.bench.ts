@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import { AccountTime, type BillingEvent, type LocalDate } from '@billwright/core';
+import { existingItem } from '../../core/src/invoice/generator/existing.js';
 import { generateItems } from '../../core/src/invoice/generator/generate.js';
 import { DEFAULT_GENERATOR_CONFIG, type ExistingItem, type GeneratorInput } from '../../core/src/invoice/generator/types.js';
 
@@ -72,19 +73,7 @@ function history(years: number): BillingEvent[] {
 }
 
 const asExisting = (items: ReturnType<typeof generateItems>['items'], invoiceId: string): ExistingItem[] =>
-  items.map((i) => ({
-    id: randomUUID(),
-    invoiceId,
-    type: i.type,
-    subscriptionId: i.subscriptionId,
-    planName: i.planName,
-    phaseName: i.phaseName,
-    startDate: i.startDate,
-    endDate: i.endDate,
-    amount: i.amount,
-    rate: i.rate,
-    linkedItemId: i.linkedItemId,
-  }));
+  items.map((i) => existingItem(i, { id: randomUUID(), invoiceId }));
 
 /**
  * The existing items of an account billed month by month up to `months` after the start: the generator

@@ -1,3 +1,4 @@
+import { existingItem } from './generator/existing.js';
 import type { EntityManager } from '@mikro-orm/core';
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
@@ -59,20 +60,7 @@ export const MAX_MONTHS_IN_FUTURE = 36;
 
 export type DispatcherDeps = Pick<InvoiceDeps, 'clock' | 'logger' | 'accounts' | 'subscriptions' | 'plugins'> & { readonly generate: GenerateItems };
 
-const toExisting = (time: AccountTime) => (i: InvoiceItem): ExistingItem => ({
-  id: i.id,
-  invoiceId: i.invoiceId,
-  type: i.type,
-  subscriptionId: i.subscriptionId,
-  planName: i.planName,
-  phaseName: i.phaseName,
-  startDate: i.startDate,
-  endDate: i.endDate,
-  amount: i.amount,
-  rate: i.rate,
-  linkedItemId: i.linkedItemId,
-  createdDay: time.toLocalDate(i.createdDate),
-});
+const toExisting = (time: AccountTime) => (i: InvoiceItem): ExistingItem => existingItem(i, { id: i.id, invoiceId: i.invoiceId, createdDay: time.toLocalDate(i.createdDate) });
 
 const minDate = (a: LocalDate, b: LocalDate): LocalDate => (a < b ? a : b);
 

@@ -2,6 +2,7 @@
  * Test support for the generator's tests: billing-event fixtures, a run helper, and feeding a run's output
  * back as existing items (what the dispatcher does once it has written an invoice).
  */
+import { existingItem } from './existing.js';
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import { AccountTime, type LocalDate } from '../../subscription/account-time.js';
@@ -78,19 +79,7 @@ let itemCounter = 0;
 
 /** The items as the dispatcher would have written them: fresh ids, on one invoice; a REPAIR_ADJ keeps its link. */
 export function asExisting(items: readonly ProposedItem[], invoiceId = `invoice-${++itemCounter}`): ExistingItem[] {
-  return items.map((i) => ({
-    id: `item-${++itemCounter}`,
-    invoiceId,
-    type: i.type,
-    subscriptionId: i.subscriptionId,
-    planName: i.planName,
-    phaseName: i.phaseName,
-    startDate: i.startDate,
-    endDate: i.endDate,
-    amount: i.amount,
-    rate: i.rate,
-    linkedItemId: i.linkedItemId,
-  }));
+  return items.map((i) => existingItem(i, { id: `item-${++itemCounter}`, invoiceId }));
 }
 
 export interface History {
