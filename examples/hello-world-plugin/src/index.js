@@ -27,6 +27,9 @@ export default {
     'GET /hello': async (req, ctx) => {
       const accountId = req.query['accountId'];
       if (!accountId) return { status: 400, body: { message: 'accountId is required' } };
+      // Accounts belong to a tenant: without the tenant headers there is no account to read (ctx.killbill
+      // is bound to the call's tenant), which is the caller's mistake, not a plugin failure.
+      if (!ctx.tenant) return { status: 400, body: { message: 'X-Killbill-ApiKey and X-Killbill-ApiSecret are required' } };
       let account;
       try {
         account = await ctx.killbill.getAccount(accountId);

@@ -30,6 +30,7 @@ describe('hello-world plugin', () => {
   it('answers 400 without an accountId and 404 for an unknown account', async () => {
     const h = host();
     expect((await h.request('GET', '/hello')).status).toBe(400);
+    expect((await createTestHost({ plugin, accounts: [ada], tenant: null }).request('GET', `/hello?accountId=${ada.accountId}`)).status).toBe(400);
     expect((await h.request('GET', '/hello?accountId=00000000-0000-4000-8000-0000000000ff')).status).toBe(404);
   });
 
