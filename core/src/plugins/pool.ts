@@ -24,6 +24,8 @@ export interface PluginPoolOptions {
   readonly entry: string;
   readonly minThreads?: number;
   readonly maxThreads?: number;
+  /** How long a thread above minThreads may stay idle before it is stopped (default 30 s). */
+  readonly idleTimeoutMs?: number;
   /** Heap ceiling per worker; a plugin past it loses its worker, not the server (default 128). */
   readonly maxOldGenerationSizeMb?: number;
   /** Deadline of a call that names none (default 30 s, the payment default). */
@@ -101,6 +103,10 @@ export class PluginPool {
       // One call per worker (a busy-looping call must only cost its own worker), so the thread count is the
       // pool's concurrency; plugin calls mostly wait on gateways and host API round trips, not on the CPU.
       maxThreads: options.maxThreads ?? 4,
+      // piscina's default idleTimeout is 0: a thread above minThreads is terminated the moment it is idle, so
+      // under concurrent load every burst spawned and killed threads (each spawn re-loads the plugin, ~30 ms
+      // of CPU). Keep them for a while instead.
+      idleTimeout: options.idleTimeoutMs ?? 30_000,
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 128 },
     });
     // Without a listener an idle worker's death would be an unhandled 'error' event and take the host down.
