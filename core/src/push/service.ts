@@ -10,7 +10,6 @@ import type { Database } from '../persistence/database.js';
 import { writeTx } from '../persistence/scope.js';
 import type { TenantService } from '../tenant/service.js';
 import { TenantKey, type TenantKeyValue } from '../tenant/tenant.js';
-import { tenantValuesInTx } from '../tenant/values-in-tx.js';
 import { postNotification, PUSH_TIMEOUT_MS, type PushNotificationKey } from './delivery.js';
 import { DEFAULT_PUSH_RETRIES, retryDelay } from './retries.js';
 import { newSigningSecret } from './signature.js';
@@ -76,7 +75,7 @@ export function createPushNotificationService(deps: PushNotificationDeps): PushN
   const inFlight = new Map<Promise<void>, number>();
 
   bus.subscribe('push-notifications', EXT_BUS_EVENT_TYPES, async (em, event, ctx) => {
-    const values = await tenantValuesInTx(em, TenantKey.PUSH_NOTIFICATION_CB);
+    const values = await tenants.getValuesInTx(em, ctx, TenantKey.PUSH_NOTIFICATION_CB);
     // No callback, no work (Kill Bill issue #297): nothing is scheduled and no HTTP call is made.
     if (values.length === 0) return;
     const base = { eventType: event.eventType, accountId: await extAccountId(em, event), objectType: event.objectType, objectId: event.objectId, metaData: extMetaData(event) };

@@ -14,6 +14,9 @@ import { emitTenantConfigEvent } from './config-event.js';
 import { TenantEntity, TenantKvEntity, type TenantRow } from './model.js';
 import type { CreateTenantInput, Tenant, TenantKeyValue } from './tenant.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
+import type { Broadcast } from '../cluster/broadcast.js';
+import { TenantValueCache } from './value-cache.js';
+import { tenantValuesInTx } from './values-in-tx.js';
 
 export interface TenantService {
   create(ctx: SystemCallContext, input: CreateTenantInput): Promise<Tenant>;
@@ -27,16 +30,32 @@ export interface TenantService {
   /** Replaces whatever a single-value key held (per-tenant config, plugin config). */
   putValue(ctx: CallContext, key: string, value: string): Promise<TenantKeyValue>;
   getValues(ctx: TenantContext, key: string): Promise<TenantKeyValue>;
+  /**
+   * The same, for bus consumers holding the account lock: a cache miss reads on the caller's own
+   * transaction (tenant/values-in-tx.ts says why it must not take a second pooled connection).
+   */
+  getValuesInTx(em: EntityManager, ctx: TenantContext, key: string): Promise<readonly string[]>;
   searchKeys(ctx: TenantContext, prefix: string): Promise<TenantKeyValue[]>;
   deleteKey(ctx: CallContext, key: string): Promise<void>;
+  /** Subscribes the value cache to other nodes' invalidations. */
+  start(): Promise<void>;
 }
+
+/**
+ * A plugin's own storage (plugins/backend.ts) is read exactly, never from the cache: a plugin may write a
+ * key on one node and read it on another a millisecond later (a payment it recorded, then its janitor).
+ */
+const UNCACHED_PREFIX = 'PLUGIN_STORAGE:';
 
 const MAX_KEY = 255;
 const MAX_VALUE = 16 * 1024 * 1024 - 1;
 
-export function createTenantService(deps: { db: Database; clock: Clock }): TenantService {
+export function createTenantService(deps: { db: Database; clock: Clock; broadcast?: Broadcast }): TenantService {
   const { db, clock } = deps;
   const credentials = new CredentialCache<TenantRef>();
+  const values = new TenantValueCache(deps.broadcast ?? null);
+  // Tenants are never updated or deleted (Kill Bill has no such API), so a tenant read once stays right.
+  const byId = new Map<string, Tenant>();
 
   const toTenant = (row: TenantRow): Tenant => ({
     recordId: row.recordId,
@@ -113,9 +132,14 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
     },
 
     async getById(id) {
+      const known = byId.get(id);
+      if (known) return known;
       const row = await db.fork().findOne(TenantEntity, { id });
       if (!row) throw new BillingError('TENANT_DOES_NOT_EXIST_FOR_ID', `Tenant does not exist for id ${id}`, { tenantId: id });
-      return toTenant(row);
+      const tenant = toTenant(row);
+      if (byId.size >= 10_000) byId.clear();
+      byId.set(id, tenant);
+      return tenant;
     },
 
     async getByApiKey(apiKey) {
@@ -139,25 +163,36 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
     async addValue(ctx, key, value) {
       requirePermission(ctx, 'tenant_kvs:add');
       checkKeyValue(key, value);
-      return writeTx(db, ctx, async (em) => {
+      const written = await writeTx(db, ctx, async (em) => {
         insertValue(em, ctx, key, value);
         await em.flush();
         return { key, values: await activeValues(em, key) };
       });
+      if (!key.startsWith(UNCACHED_PREFIX)) await values.invalidate(ctx.tenant.recordId, key);
+      return written;
     },
 
     async putValue(ctx, key, value) {
       requirePermission(ctx, 'tenant_kvs:add');
       checkKeyValue(key, value);
-      return writeTx(db, ctx, async (em) => {
+      const written = await writeTx(db, ctx, async (em) => {
         await deactivate(em, ctx, key);
         insertValue(em, ctx, key, value);
         return { key, values: [value] };
       });
+      if (!key.startsWith(UNCACHED_PREFIX)) await values.invalidate(ctx.tenant.recordId, key);
+      return written;
     },
 
     async getValues(ctx, key) {
-      return { key, values: await activeValues(readEm(db, ctx), key) };
+      if (key.startsWith(UNCACHED_PREFIX)) return { key, values: await activeValues(readEm(db, ctx), key) };
+      const cached = await values.get(ctx.tenant.recordId, key, () => activeValues(readEm(db, ctx), key));
+      return { key, values: [...cached] };
+    },
+
+    async getValuesInTx(em, ctx, key) {
+      if (key.startsWith(UNCACHED_PREFIX)) return tenantValuesInTx(em, key);
+      return values.get(ctx.tenant.recordId, key, () => tenantValuesInTx(em, key));
     },
 
     async searchKeys(ctx, prefix) {
@@ -178,7 +213,10 @@ export function createTenantService(deps: { db: Database; clock: Clock }): Tenan
         // Kill Bill broadcasts a deletion of a system key whether or not it held a value (DefaultTenantDao.deleteTenantKey).
         emitTenantConfigEvent(em, ctx, clock, 'DELETION', key, null);
       });
+      await values.invalidate(ctx.tenant.recordId, key);
     },
+
+    start: () => values.start(),
   };
 }
 
