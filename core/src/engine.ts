@@ -114,7 +114,8 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     clock = offsetClock;
   }
 
-  const tenants = createTenantService({ db, clock });
+  const tenants = createTenantService({ db, clock, broadcast });
+  await tenants.start();
   const security = createSecurityService({ db, clock, config, broadcast });
   await security.start();
   const audit = createAuditService({ db });
