@@ -273,6 +273,22 @@ describe('AUTO_INVOICING_OFF on a bundle (DefaultInternalBillingApi: subscriptio
     expect(invoices[3]!.items![0]!.subscriptionId).toBe(pistol.subscriptionId);
     expect(await life.balances()).toEqual({ accountBalance: '279.90', accountCBA: '0.00' });
   });
+
+  it('leaves the repairs of a tagged bundle out with its items, so the other bundles are still billed', async () => {
+    const life = await invoiceLife(server.url, { clock: '2012-04-01T10:00:00.000Z', billCycleDayLocal: 1 });
+    await life.subscribe('shotgun-monthly');
+    const pistol = await life.subscribe('pistol-monthly');
+    await life.days(45); // 2012-05-16, both billed on 05-01
+    await life.kb.subscriptions.cancelSubscriptionPlan(pistol.subscriptionId!, 'test', undefined, true, 10, 'IMMEDIATE', 'IMMEDIATE');
+    await life.settle();
+    expectLines((await life.invoices()).at(-1), ['REPAIR_ADJ 2012-05-16 2012-06-01 -15.46', 'CBA_ADJ 2012-05-16 2012-05-16 15.46']);
+
+    // The REPAIR_ADJ names no subscription: were it kept without the item it repairs, the run would stop at
+    // ILLEGAL INVOICING STATE (a repair of no item) and park the account.
+    await life.kb.bundles.createBundleTags([AUTO_INVOICING_OFF], pistol.bundleId!, 'test');
+    await life.days(16); // 2012-06-01
+    expectLines((await life.invoices()).at(-1), ['RECURRING 2012-06-01 2012-07-01 249.95']);
+  });
 });
 
 const ctdOf = async (life: Life, subscriptionId: string) => (await life.kb.subscriptions.getSubscription(subscriptionId)).data.chargedThroughDate ?? null;

@@ -60,6 +60,27 @@ describe('usage billing', () => {
     ]);
   });
 
+  it('bills per tier in DETAIL mode and writes no $0 usage item when the tenant says so (per-tenant config)', async () => {
+    const t = await setup('xyz-monthly');
+    await t.kb.tenants.uploadPerTenantConfiguration(
+      JSON.stringify({ 'org.killbill.invoice.item.result.behavior.mode': 'DETAIL', 'org.killbill.invoice.disable.usage.zero.amount': 'true' }),
+      'test',
+    );
+    const detailItems = async () =>
+      (await t.invoices()).flatMap((i) => i.items ?? []).filter((i: InvoiceItem) => i.itemType === 'USAGE').map((i) => [i.startDate, i.rate, i.quantity, i.amount, JSON.parse(i.itemDetails!)]);
+    await t.record('d-1', 'XYZ', [['2012-04-05', 15]]);
+    await t.moveDays(30); // 2012-05-01: April, 15 XYZ → 2 blocks at 100.00
+    expect(await detailItems()).toEqual([['2012-04-01', 100, 2, 200, { tier: 1, tierUnit: 'XYZ', tierPrice: 100, tierBlockSize: 10, quantity: 2, amount: 200 }]]);
+
+    await t.moveDays(31); // 2012-06-01: May without usage is $0, so no item and no invoice
+    expect(await detailItems()).toHaveLength(1);
+    expect(await t.invoices()).toHaveLength(1);
+
+    await t.record('d-2', 'XYZ', [['2012-06-10', 1100]]);
+    await t.moveDays(30); // 2012-07-01: June, 1100 XYZ → all 110 blocks at the second tier, 10.00
+    expect((await detailItems()).at(-1)).toEqual(['2012-06-01', 10, 110, 1100, { tier: 2, tierUnit: 'XYZ', tierPrice: 10, tierBlockSize: 10, quantity: 110, amount: 1100 }]);
+  });
+
   it('reads recorded usage back rolled up, per unit and for all units', async () => {
     const t = await setup('xyz-monthly');
     await t.record('t-1', 'XYZ', [['2012-04-05', 10], ['2012-04-20', 5]]);

@@ -18,6 +18,7 @@ import type { InvoiceDeps } from './deps.js';
 import type { ExistingItem, GenerateItems, GeneratorResult } from './generator/types.js';
 import type { Invoice, InvoiceItem, InvoiceStatus } from './invoice.js';
 import { scheduleNextBilling } from './next-billing.js';
+import { insertTrackingRecords } from './tracking.js';
 import { usageForRun, withUsageDates } from './usage/run-hook.js';
 import { isParked, unparkAccount } from '../tag/park.js';
 import type { AdditionalItem } from './plugin-hook.js';
@@ -123,10 +124,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     const status: InvoiceStatus = draftMode ? 'DRAFT' : 'COMMITTED';
     // Every invoice but the VOID ones: Kill Bill's DefaultInvoiceGenerator gets DRAFT invoices too, so a DRAFT
     // period is never billed a second time on a COMMITTED invoice (TestIntegrationWithAutoInvoiceDraft).
-    const existing = invoices
-      .filter((i) => i.status !== 'VOID')
-      .flatMap((i) => i.items)
-      .filter((i) => i.subscriptionId === null || !skipped.has(i.subscriptionId))
+    // A skipped subscription's items go with the repairs and adjustments linked to them (a REPAIR_ADJ carries
+    // no subscription), so the generator never sees a repair whose item is missing (ILLEGAL INVOICING STATE).
+    const counted = invoices.filter((i) => i.status !== 'VOID').flatMap((i) => i.items);
+    const skippedItems = new Set(counted.filter((i) => i.subscriptionId !== null && skipped.has(i.subscriptionId)).map((i) => i.id));
+    const existing = counted
+      .filter((i) => !skippedItems.has(i.id) && (i.linkedItemId === null || !skippedItems.has(i.linkedItemId)))
       .map(toExisting(time));
 
     const currency = account.currency ?? events.find((e) => e.currency !== null)?.currency ?? null;
@@ -135,7 +138,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         ? { items: [], nextBillingDates: new Map(), chargedThroughDates: new Map() }
         : generate({ time, currency, targetDate, events, existing, today });
     // --- Usage billing (invoice/usage, §6): in-arrear USAGE items, and the runs their periods need. ---
-    const usage = currency === null ? { items: [], nextBillingDates: new Map() } : await usageForRun(em, { accountRecordId: account.recordId, time, currency, targetDate, events, invoices });
+    const usage = currency === null ? { items: [], nextBillingDates: new Map(), tracking: [] } : await usageForRun(em, { accountRecordId: account.recordId, time, currency, targetDate, events, invoices, dryRun });
     const result = withUsageDates(generated, usage);
 
     const committingDraft = reuse !== null && status === 'COMMITTED';
@@ -209,6 +212,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     } else {
       invoice = await insertInvoice(em, ctx, clock, { id: invoiceId, account, status, invoiceDate: today, targetDate, currency: cur, items: newItems });
     }
+    // The usage records this run bills first, written with its invoice (DefaultInvoiceDao.createInvoices).
+    insertTrackingRecords(em, ctx, clock, { accountRecordId: account.recordId, invoiceId: invoice.id }, usage.tracking);
     await afterRun(em, ctx, { account, time, targetDate, invoices }, result, invoice, skipped);
     return { kind: 'INVOICED', invoice };
   }

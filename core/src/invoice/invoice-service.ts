@@ -104,6 +104,8 @@ export interface InvoiceService {
   accountBalance(ctx: TenantContext, accountId: AccountId): Promise<AccountBalance>;
   /** The same inside a caller's transaction (payments, overdue). */
   accountBalanceIn(em: EntityManager, ctx: TenantContext, accountRecordId: number): Promise<AccountBalance>;
+  /** Per invoice, the tracking ids of the usage records it billed (invoice_tracking_ids, active rows: InvoiceJson.trackingIds). */
+  trackingIds(ctx: TenantContext, invoiceIds: readonly string[]): Promise<Map<string, string[]>>;
 
   // ---- explicit writes (operations.ts) ----
   /** POST /1.0/kb/invoices/{id}: ITEM_ADJ on the same invoice (+ CBA_ADJ when it goes negative). */

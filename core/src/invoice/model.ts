@@ -142,4 +142,30 @@ export const InvoiceParentChildEntity = defineEntity({
 });
 export type InvoiceParentChildRow = InferEntity<typeof InvoiceParentChildEntity>;
 
-export const invoiceEntities = [InvoiceEntity, InvoiceItemEntity, InvoicePaymentEntity, InvoiceParentChildEntity];
+/**
+ * Kill Bill's invoice_tracking_ids (kb:invoice ddl.sql, InvoiceTrackingSqlDao): per invoice, the usage records
+ * (tracking id, subscription, unit type, day) its run billed for the first time, written with the invoice.
+ * Voiding the invoice deactivates them (`isActive` false), so the next run takes them up again; only active
+ * rows are read (the invoice's `trackingIds`, and which records earlier runs have billed).
+ */
+export const InvoiceTrackingIdEntity = defineEntity({
+  name: 'InvoiceTrackingId',
+  tableName: 'invoice_tracking_ids',
+  filters: tenantFilter,
+  properties: {
+    ...recordColumns,
+    ...tenantColumns,
+    accountRecordId: p.bigint('number'),
+    trackingId: p.string().length(128),
+    invoiceId: p.string().length(36).index(),
+    subscriptionId: p.string().length(36).nullable(),
+    unitType: p.string().length(255),
+    /** The record's day, in the account's zone. */
+    recordDate: p.string().length(10),
+    isActive: p.boolean().default(true),
+  },
+  indexes: [{ properties: ['tenantRecordId', 'accountRecordId', 'recordDate'] }],
+});
+export type InvoiceTrackingIdRow = InferEntity<typeof InvoiceTrackingIdEntity>;
+
+export const invoiceEntities = [InvoiceEntity, InvoiceItemEntity, InvoicePaymentEntity, InvoiceParentChildEntity, InvoiceTrackingIdEntity];

@@ -14,6 +14,12 @@ import { loadInvoice, loadInvoiceRow, setInvoiceStatus } from './store.js';
  * `org.killbill.invoice.parent.commit.local.utc.time` (parent-amounts.ts `parentCommitInstant`). The
  * commit is Kill Bill's commitInvoice: COMMITTED, INVOICE_CREATION posted (so payment pays it), the
  * parent's credit used on it. A parent invoice committed earlier (or voided) is left as it is.
+ *
+ * No invoice plugin is called here, neither priorCall / onSuccessCall / onFailureCall nor additional items:
+ * Kill Bill's InvoiceListener.handleParentInvoiceCommitmentEvent commits through InvoiceInternalApi
+ * .commitInvoice, which is DefaultInvoiceDao.changeInvoiceStatus alone, unlike the API's commit
+ * (DefaultInvoiceUserApi.commitInvoice → InvoiceApiHelper.dispatchToInvoicePluginsAndInsertItems, ops/commit-void.ts).
+ * The child invoices the parent invoice sums up went through the plugins when they were generated.
  */
 export const PARENT_COMMIT_QUEUE = 'invoice-parent-commit';
 

@@ -3,11 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCallContext } from '../../../test/support/engine.js';
 import { invoiceLife, money } from '../../../test/support/invoice-scenarios.js';
 import { startTestServer, type TestServer } from '../../../test/support/server.js';
+import type { Bus } from '../bus/bus.js';
 import type { CallContext } from '../context.js';
+import type { NotificationHandler, NotificationQueue } from '../notification/queue.js';
 import { lockAccount } from '../persistence/account-lock.js';
 import { readEm, writeTx } from '../persistence/scope.js';
 import type { AccountId, TenantId } from '../values/ids.js';
+import type { InvoiceDeps } from './deps.js';
 import type { Invoice } from './invoice.js';
+import { PARENT_COMMIT_QUEUE } from './parent-commit.js';
+import { registerParentInvoicing } from './parent-invoicing.js';
+import type { InvoicePluginHook } from './plugin-hook.js';
 import { mirrorChildAdjustments, summariseChildInvoice } from './parent-summary.js';
 
 /**
@@ -98,5 +104,52 @@ describe('the parent side of a child invoice', () => {
     const [, draft] = await t.invoices(t.parentId);
     expect(draft!.items.map((i) => `${i.type} ${i.amount.toFixed(2)}`)).toEqual(['PARENT_SUMMARY 249.95']);
     expect(draft!.items[0]!.explanation).toMatchObject({ kind: 'PARENT_SUMMARY', childAccountId: t.childId });
+  });
+});
+
+describe("the parent invoice's end-of-day commit", () => {
+  /** An invoice plugin that records every call it gets. */
+  function recordingPlugin() {
+    const calls: string[] = [];
+    const hook: InvoicePluginHook = {
+      additionalItems: async () => (calls.push('additionalItems'), []),
+      priorCall: async () => (calls.push('priorCall'), { rescheduleDate: null }),
+      onSuccessCall: async () => void calls.push('onSuccessCall'),
+      onFailureCall: async () => void calls.push('onFailureCall'),
+    };
+    return { calls, hook };
+  }
+
+  /** The commit queue's handler as registerParentInvoicing wires it, with `plugins` installed. */
+  function commitHandler(plugins: InvoicePluginHook): NotificationHandler {
+    const e = server.engine;
+    const handlers = new Map<string, NotificationHandler>();
+    const notifications = { register: (queue: string, handler: NotificationHandler) => void handlers.set(queue, handler) } as unknown as NotificationQueue;
+    const deps: InvoiceDeps = {
+      db: e.db, clock: e.clock, logger: e.logger, accounts: e.accounts, subscriptions: e.subscriptions, catalog: e.catalog,
+      tags: e.tags, tenants: e.tenants, objects: e.objects, notifications, plugins,
+    };
+    registerParentInvoicing({ subscribe: () => undefined } as unknown as Bus, deps);
+    return handlers.get(PARENT_COMMIT_QUEUE)!;
+  }
+
+  it("commits the DRAFT parent invoice without calling the invoice plugins, as Kill Bill's InvoiceInternalApi.commitInvoice", async () => {
+    const t = await setup();
+    await t.life.kb.subscriptions.createSubscription({ accountId: String(t.childId), planName: 'pistol-monthly' } as Subscription, 'test');
+    await t.life.settle();
+    await t.life.days(30);
+    const draft = (await t.invoices(t.parentId)).find((i) => i.status === 'DRAFT')!;
+    const plugin = recordingPlugin();
+    const handle = commitHandler(plugin.hook);
+
+    await writeTx(server.engine.db, t.ctx, async (em) => {
+      const parent = await server.engine.accounts.getIn(em, t.parentId);
+      await lockAccount(em, t.ctx.tenant.recordId, parent.recordId);
+      const due = { recordId: 0, id: 'due', tenant: t.ctx.tenant, accountRecordId: parent.recordId, queueName: PARENT_COMMIT_QUEUE, effectiveDate: new Date(), payload: { invoiceId: draft.id } };
+      await handle(em, due, t.ctx);
+    });
+
+    expect(await t.summaryLines()).toEqual(['COMMITTED PARENT_SUMMARY 0.00', 'COMMITTED PARENT_SUMMARY 29.95']);
+    expect(plugin.calls).toEqual([]);
   });
 });

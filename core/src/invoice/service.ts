@@ -25,6 +25,7 @@ import { afterFailedApiRun, createGuardedRun } from './run-guard.js';
 import { registerInvoiceTriggers } from './triggers.js';
 import { registerParentInvoicing } from './parent-invoicing.js';
 import { loadAccountInvoices, loadInvoice, loadInvoicesWhere, toItem, withDetails } from './store.js';
+import { trackingIdsOf } from './tracking.js';
 
 /**
  * The invoice service: runs (dispatcher.ts) and reads here, the explicit writes from operations.ts.
@@ -214,6 +215,8 @@ export function createInvoiceService(deps: InvoiceDeps, options: InvoiceServiceO
     async accountBalanceIn(em, _ctx, accountRecordId) {
       return accountBalanceOf(await loadAccountInvoices(em, accountRecordId, { statuses: ['COMMITTED'] }));
     },
+
+    trackingIds: (ctx, invoiceIds) => trackingIdsOf(readEm(db, ctx), invoiceIds),
   };
 
   return { ...runs, ...reads, ...createInvoiceOperations(deps) };

@@ -12,8 +12,6 @@ import { AccountTime, type LocalDate } from '../subscription/account-time.js';
 import type { SubscriptionService } from '../subscription/service.js';
 import type { SubscriptionId } from '../subscription/subscription.js';
 import { newId } from '../values/ids.js';
-import type { InvoiceItem } from '../invoice/invoice.js';
-import { plusDays } from '../invoice/generator/dates.js';
 import { RolledUpUsageEntity } from './model.js';
 import { subscriptionUsage, trackingIdExists } from './store.js';
 import type { RolledUpUsage, UsageSubmission } from './usage.js';
@@ -27,11 +25,6 @@ export interface UsageService {
   record(ctx: CallContext, submission: UsageSubmission): Promise<void>;
   /** Per unit (one unit when `unitType` is set), the amounts recorded in [startDate, endDate) summed. */
   rolledUp(ctx: TenantContext, subscriptionId: SubscriptionId, range: { unitType: string | null; startDate: string; endDate: string }): Promise<RolledUpUsage>;
-  /**
-   * Per invoice, the tracking ids of the records in its USAGE items' periods (InvoiceJson.trackingIds), derived
-   * at read time: a record added late to a billed period shows on every invoice that billed that period.
-   */
-  trackingIds(ctx: TenantContext, invoices: readonly { readonly id: string; readonly items: readonly Pick<InvoiceItem, 'type' | 'subscriptionId' | 'startDate' | 'endDate'>[] }[]): Promise<Map<string, string[]>>;
 }
 
 export interface UsageServiceDeps {
@@ -115,22 +108,6 @@ export function createUsageService(deps: UsageServiceDeps): UsageService {
         endDate: range.endDate,
         rolledUpUnits: [...sums].map(([unitType, amount]) => ({ unitType, amount })),
       };
-    },
-
-    async trackingIds(ctx, invoices) {
-      const em = readEm(db, ctx);
-      const out = new Map<string, string[]>();
-      for (const invoice of invoices) {
-        const ids = new Set<string>();
-        for (const item of invoice.items) {
-          if (item.type !== 'USAGE' || !item.subscriptionId || !item.startDate || !item.endDate) continue;
-          // A same-day period [d, d] covers d's records.
-          const to = item.endDate > item.startDate ? item.endDate : plusDays(item.startDate, 1);
-          for (const r of await subscriptionUsage(em, item.subscriptionId, item.startDate, to, null)) ids.add(r.trackingId);
-        }
-        if (ids.size > 0) out.set(invoice.id, [...ids]);
-      }
-      return out;
     },
   };
 }

@@ -20,7 +20,7 @@ export interface InvoiceJsonOptions {
   readonly withItems?: boolean;
   /** The catalog's pretty names of each item (core `prettyNamesFrom`, one catalog read per response); absent: all null. */
   readonly prettyNames?: PrettyNamesOf;
-  /** The tracking ids of the usage records its USAGE items billed (core usages.trackingIds); absent: []. */
+  /** The tracking ids of the usage records the invoice billed (core invoices.trackingIds); absent: []. */
   readonly trackingIds?: readonly string[];
 }
 

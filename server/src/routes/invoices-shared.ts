@@ -56,8 +56,8 @@ export async function renderInvoices(
   const withExplanation = queryBoolean(c, 'withExplanation', false);
   const withItems = options.withItems ?? true;
   const prettyNames = withItems && invoices.some((i) => i.items.length > 0) ? await prettyNamesFor(engine, ctx) : undefined;
-  // Usage: the tracking ids of the records each invoice's USAGE items billed (Kill Bill's InvoiceJson.trackingIds).
-  const trackingIds = withItems && invoices.some((i) => i.items.some((it) => it.type === 'USAGE')) ? await engine.usages.trackingIds(ctx, invoices) : new Map<string, string[]>();
+  // The usage records each invoice billed first (invoice_tracking_ids), loaded with the items as Kill Bill's populateChildren.
+  const trackingIds = withItems && invoices.length > 0 ? await engine.invoices.trackingIds(ctx, invoices.map((i) => i.id)) : new Map<string, string[]>();
   const out = [];
   for (const invoice of invoices) {
     const childItems = options.withChildrenItems && invoice.parentInvoice ? await engine.invoices.parentInvoiceChildItems(ctx, invoice.id) : null;

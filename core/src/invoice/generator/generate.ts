@@ -2,6 +2,7 @@ import type { LocalDate } from '../../subscription/account-time.js';
 import { maxDate } from './dates.js';
 import { eventsBySubscription } from './event-dates.js';
 import { proposeFixed } from './fixed-items.js';
+import { checkExistingLinks, checkMergedView } from './illegal-state.js';
 import { proposeRecurring, type NextRecurringDate } from './recurring-items.js';
 import { indexLinks, reconcile } from './repair.js';
 import { checkSafetyBounds } from './safety.js';
@@ -30,6 +31,7 @@ export const generateItems: GenerateItems = (input: GeneratorInput): GeneratorRe
     if (list) list.push(e);
     else existingBySubscription.set(e.subscriptionId, [e]);
   }
+  checkExistingLinks(input.existing);
   const links = indexLinks(input.existing);
   const writtenToday = new Map<string, number>();
   if (input.today !== undefined) {
@@ -44,6 +46,7 @@ export const generateItems: GenerateItems = (input: GeneratorInput): GeneratorRe
     const recurring = proposeRecurring(own, input.targetDate, input.currency, config.fixedProrationDays, config.inArrearMode === 'GREEDY');
     const fixed = proposeFixed(own, input.targetDate, input.currency);
     const fresh = reconcile({ recurring: recurring.items, fixed, existing: existingBySubscription.get(id) ?? [] }, links, input.currency, config.fixedProrationDays);
+    checkMergedView(id, fresh);
     checkSafetyBounds(id, fresh, writtenToday.get(id) ?? 0, config.maxDailyItemsPerSubscription);
     for (const item of fresh.sort(byStartThenType)) items.push(item);
     if (recurring.next !== null) nextBySubscription.set(id, recurring.next);

@@ -1,8 +1,8 @@
 import { Decimal } from 'decimal.js';
-import { BillingError } from '../../errors/index.js';
 import type { LocalDate } from '../../subscription/account-time.js';
 import type { Currency } from '../../values/currency.js';
 import { epochDay, fromEpochDay } from './dates.js';
+import { illegalInvoicingState } from './illegal-state.js';
 import { proratedAmount, prorate, ratioOf } from './proration.js';
 import { normalize, subtract, type Segment } from './segments.js';
 import type { ExistingItem, ProposedItem } from './types.js';
@@ -98,7 +98,7 @@ function billedItem(item: ExistingItem, links: Links): Billed | null {
  * Kill Bill's "ILLEGAL INVOICING STATE" (ItemsNodeInterval refusing an existing item that overlaps another,
  * FixedAndRecurringInvoiceItemGenerator.generateItems): two existing RECURRING items of one subscription that
  * still both bill a day mean that day was billed twice — a bug or a bad manual write, never something to
- * repair on top of. UNEXPECTED_ERROR, so the run fails and the account is parked (run-guard.ts).
+ * repair on top of (illegal-state.ts has Kill Bill's other checks).
  */
 function checkNoDayBilledTwice(owned: readonly Owned[]): void {
   for (let k = 1; k < owned.length; k++) {
@@ -107,9 +107,8 @@ function checkNoDayBilledTwice(owned: readonly Owned[]): void {
     if (cur.start < prev.end) {
       const a = prev.owner.item;
       const b = cur.owner.item;
-      throw new BillingError(
-        'UNEXPECTED_ERROR',
-        `ILLEGAL INVOICING STATE subscriptionId='${a.subscriptionId}': items ${a.id} [${a.startDate}, ${a.endDate}) and ${b.id} [${b.startDate}, ${b.endDate}) both bill ${fromEpochDay(cur.start)}`,
+      throw illegalInvoicingState(
+        `subscriptionId='${a.subscriptionId}': items ${a.id} [${a.startDate}, ${a.endDate}) and ${b.id} [${b.startDate}, ${b.endDate}) both bill ${fromEpochDay(cur.start)}`,
         { subscriptionId: a.subscriptionId, itemIds: [a.id, b.id], day: fromEpochDay(cur.start) },
       );
     }

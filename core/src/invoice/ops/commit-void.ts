@@ -8,6 +8,7 @@ import { InvoiceEntity, InvoiceItemEntity, type InvoiceRow } from '../model.js';
 import { loadAccountInvoices, loadInvoice, setInvoiceStatus } from '../store.js';
 import { applyCredit } from '../credit.js';
 import { chargedThroughDatesOf } from '../ctd.js';
+import { deactivateTrackingRecords } from '../tracking.js';
 import { emitInvoiceAdjustment, emitInvoiceCreation } from './events.js';
 import { accountOfInvoice, inAccountTx, lockedInvoiceRow, type OpFrame } from './frame.js';
 import { pluginsAfter, pluginsBefore } from './plugins.js';
@@ -61,6 +62,8 @@ export async function voidInvoice(deps: InvoiceDeps, ctx: CallContext, invoiceId
     }
     checkTransition(row, 'VOID');
     await setInvoiceStatus(f.em, ctx, deps.clock, row, 'VOID');
+    // Its usage records count as billed no more, so the next run bills them again (changeInvoiceStatus → deactivateByIds).
+    await deactivateTrackingRecords(f.em, ctx, deps.clock, row.id);
     await applyCredit(f.em, ctx, deps.clock, f.account);
     emitInvoiceAdjustment(f.em, ctx, deps.clock, invoice);
     await pluginsAfter(f, f.today, [row.id]);

@@ -31,7 +31,7 @@ describe('usage items', () => {
   it('never bills a period twice, and bills only the increase when usage is added late', () => {
     const events = [usagePlan('2020-01-01')];
     const first = run('2020-02-01', { events, records: [rec('2020-01-05', 'XYZ', '15')] });
-    const existing = first.items.map((i) => ({ type: i.type, subscriptionId: i.subscriptionId, usageName: i.usageName, startDate: i.startDate, endDate: i.endDate, amount: i.amount }));
+    const existing = first.items.map(({ type, subscriptionId, usageName, startDate, endDate, amount, quantity, itemDetails }) => ({ type, subscriptionId, usageName, startDate, endDate, amount, quantity, itemDetails }));
     expect(run('2020-02-01', { events, records: [rec('2020-01-05', 'XYZ', '15')], existing }).items).toEqual([]);
     const late = run('2020-02-01', { events, records: [rec('2020-01-05', 'XYZ', '15'), rec('2020-01-20', 'XYZ', '10')], existing });
     expect(late.items.map((i) => i.amount.toString())).toEqual(['100']);

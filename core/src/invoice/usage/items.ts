@@ -1,19 +1,25 @@
 import { Decimal } from 'decimal.js';
 import type { DateTime } from 'luxon';
+import { BillingError } from '../../errors/index.js';
 import type { AccountTime, LocalDate } from '../../subscription/account-time.js';
 import type { BillingEvent } from '../../subscription/billing-events.js';
 import type { UsageRecord } from '../../usage/usage.js';
-import { minorDigits, type Currency } from '../../values/currency.js';
+import type { Currency } from '../../values/currency.js';
 import type { InvoiceItem, ItemExplanation } from '../invoice.js';
 import { roundMoney } from '../money.js';
+import { DEFAULT_USAGE_CONFIG, type UsageConfig } from './config.js';
+import { aggregateJson, billedTiers, tierJson } from './details.js';
 import { billablePeriods, usageIntervals, type UsageInterval, type UsagePeriod } from './periods.js';
-import { capacityPrice, consumablePrice, unitsOf, type UsagePrice } from './tiers.js';
+import { capacityPrice, consumablePrice, unitsOf, type BilledTiers, type Shortfall, type UsagePrice } from './tiers.js';
 
 /**
  * The USAGE items of an invoice run (killbill-semantics.md §6): pure, like the generator. Per subscription and
  * usage section, every in-arrear period ended by the target date is priced from its records (CONSUMABLE: sum,
  * CAPACITY: max), and only the difference against the USAGE items already billed for that period is proposed,
- * so a period is never billed twice; a period billed for the first time gets an item even at $0.
+ * so a period is never billed twice; a period billed for the first time gets an item even at $0 (unless the
+ * tenant disabled $0 usage items). Kill Bill's ContiguousIntervalConsumableUsageInArrear / ...CapacityUsageInArrear
+ * decide the difference: ALL_TIERS re-prices tier by tier beyond the blocks billed before, TOP_TIER and CAPACITY
+ * bill the new total minus the amount billed. Less usage than billed fails the run unless usage.missing.lenient.
  */
 
 export interface UsageItemsInput {
@@ -25,7 +31,11 @@ export interface UsageItemsInput {
   /** The account's usage records up to the target date. */
   readonly records: readonly UsageRecord[];
   /** The items of the invoices the run counts (all but VOID); only USAGE ones matter here. */
-  readonly existing: readonly Pick<InvoiceItem, 'type' | 'subscriptionId' | 'usageName' | 'startDate' | 'endDate' | 'amount'>[];
+  readonly existing: readonly Pick<InvoiceItem, 'type' | 'subscriptionId' | 'usageName' | 'startDate' | 'endDate' | 'amount' | 'quantity' | 'itemDetails'>[];
+  /** The tenant's usage settings (default: Kill Bill's). */
+  readonly config?: UsageConfig;
+  /** A dry run is lenient about missing usage whatever the setting, as Kill Bill's. */
+  readonly dryRun?: boolean;
 }
 
 export interface ProposedUsageItem {
@@ -40,10 +50,12 @@ export interface ProposedUsageItem {
   readonly startDate: LocalDate;
   readonly endDate: LocalDate;
   readonly amount: Decimal;
-  readonly rate: null;
-  readonly quantity: null;
+  /** DETAIL mode: the tier price; AGGREGATE: null. */
+  readonly rate: Decimal | null;
+  /** DETAIL mode: the tier's blocks billed by this item; AGGREGATE: null. */
+  readonly quantity: Decimal | null;
   readonly linkedItemId: null;
-  /** AGGREGATE mode: `{"tierDetails":[...],"amount":...}` as Kill Bill's UsageConsumableInArrearAggregate. */
+  /** AGGREGATE: Kill Bill's UsageConsumableInArrearAggregate JSON; DETAIL: one tier line (details.ts). */
   readonly itemDetails: string;
   readonly explanation: ItemExplanation;
 }
@@ -73,19 +85,110 @@ function rollUp(interval: UsageInterval, period: UsagePeriod, records: readonly 
 
 const plain = (d: Decimal): string => d.toFixed();
 
-/** Kill Bill's AGGREGATE itemDetails, decimals written exactly (prices at the currency's minor unit). */
-function itemDetails(price: UsagePrice, amount: Decimal, currency: Currency): string {
-  const digits = minorDigits(currency);
-  const tiers = price.tierDetails.map((t) => {
-    const block = t.tierBlockSize === null ? '' : `,"tierBlockSize":${plain(t.tierBlockSize)}`;
-    return `{"tier":${t.tier},"tierUnit":${JSON.stringify(t.tierUnit)},"tierPrice":${t.tierPrice.toFixed(digits)}${block},"quantity":${plain(t.quantity)},"amount":${plain(t.amount)}}`;
-  });
-  const tier = price.tier === null ? '' : `"tier":${price.tier},`;
-  return `{${tier}"tierDetails":[${tiers.join(',')}],"amount":${plain(amount)}}`;
+/** Kill Bill's Preconditions failure for an ALL_TIERS tier that lost blocks already billed. */
+function shortfallError(subscriptionId: string, target: LocalDate, period: UsagePeriod, s: Shortfall): BillingError {
+  const what = s.mustBeFull ? 'to be full' : 'to contain at least as much as current usage';
+  return new BillingError(
+    'UNEXPECTED_ERROR',
+    `Expected usage for subscription='${subscriptionId}', targetDate='${target}', startDt='${period.start}', endDt='${period.end}', tier='${s.tier}', unit='${s.unit}' ${what}, instead found units='[${plain(s.found)}/${plain(s.billed)}]'`,
+    { subscriptionId, startDate: period.start, endDate: period.end, tier: s.tier, unitType: s.unit },
+  );
 }
+
+/** The lines one period bills: the item's amount, and in DETAIL mode its rate and quantity. */
+interface Line {
+  readonly amount: Decimal;
+  readonly rate: Decimal | null;
+  readonly quantity: Decimal | null;
+  readonly itemDetails: string;
+}
+
+type BilledUsage = UsageItemsInput['existing'][number];
+
+interface PeriodInput {
+  readonly input: UsageItemsInput;
+  readonly subscriptionId: string;
+  readonly usage: UsageInterval['usage'];
+  readonly period: UsagePeriod;
+  readonly units: ReadonlyMap<string, Decimal>;
+  /** The USAGE items already billed for this period and usage. */
+  readonly before: readonly BilledUsage[];
+}
+
+/**
+ * What one period still bills (Kill Bill's computeMissingItemsAndNextNotificationDate and populateResults):
+ * nothing when it was billed and nothing was added, else its lines; `full` prices the whole period (the explanation).
+ */
+function periodLines(p: PeriodInput): { lines: Line[]; full: UsagePrice; billedBefore: Decimal } {
+  const { input, usage, period, units, before } = p;
+  const { currency } = input;
+  const config = input.config ?? DEFAULT_USAGE_CONFIG;
+  const lenient = config.missingLenient || input.dryRun === true;
+  const capacity = usage.usageType === 'CAPACITY';
+  const full = capacity ? capacityPrice(usage, units, currency) : consumablePrice(usage, units, currency);
+  const billedBefore = before.reduce((s, i) => s.plus(i.amount), ZERO);
+  const previouslyBilled = before.length > 0;
+  // Earlier items read tier by tier only when all of them carry their details (areAllBilledItemsWithDetails).
+  const billed = !capacity && previouslyBilled && before.every((i) => !!i.itemDetails) ? billedTiers(before) : undefined;
+  const priced = billed ? consumablePrice(usage, units, currency, billed) : full;
+  const shortfall = priced.shortfalls[0];
+  if (shortfall && !lenient) throw shortfallError(p.subscriptionId, input.targetDate, period, shortfall);
+
+  const toBeBilled = roundMoney(priced.amount, currency);
+  // ALL_TIERS priced against the earlier items is already the difference; otherwise subtract what was billed.
+  const tierByTier = !capacity && usage.tierBlockPolicy === 'ALL_TIERS' && billed !== undefined;
+  const amountToBill = tierByTier ? toBeBilled : toBeBilled.minus(billedBefore);
+  const none = { lines: [], full, billedBefore };
+  if (amountToBill.lt(0)) {
+    if (lenient) return none;
+    throw new BillingError(
+      'UNEXPECTED_ERROR',
+      `ILLEGAL INVOICING STATE: Usage period start='${period.start}', end='${period.end}', amountToBill='${plain(amountToBill)}', (previously billed amount='${plain(billedBefore)}', new proposed amount='${plain(toBeBilled)}')`,
+      { subscriptionId: p.subscriptionId, usageName: usage.name, startDate: period.start, endDate: period.end },
+    );
+  }
+  if (previouslyBilled && !amountToBill.gt(0)) return none;
+
+  // CAPACITY is one item in either mode (Kill Bill's capacity usage has no DETAIL split); so are earlier items without details.
+  if (capacity || config.detailMode === 'AGGREGATE' || (previouslyBilled && billed === undefined)) {
+    return { lines: [{ amount: amountToBill, rate: null, quantity: null, itemDetails: aggregateJson(priced, currency) }], full, billedBefore };
+  }
+  const lines = usage.tierBlockPolicy === 'TOP_TIER' ? topTierDetailLines(priced, billed, previouslyBilled, currency) : priced.tierDetails.map((d) => detailLine(d, roundMoney(d.amount, currency), d.quantity, currency));
+  return { lines, full, billedBefore };
+}
+
+const detailLine = (d: UsagePrice['tierDetails'][number], amount: Decimal, quantity: Decimal, currency: Currency): Line => ({
+  amount,
+  rate: d.tierPrice,
+  quantity,
+  itemDetails: tierJson({ ...d, quantity, amount }, currency),
+});
+
+/**
+ * DETAIL lines of a TOP_TIER period, one per unit at its top tier. A re-run bills per unit the new total minus
+ * what the unit's earlier items billed, its quantity the blocks beyond those billed at that tier. Kill Bill 0.24
+ * writes the whole period's amount again here (its TOP_TIER re-run test is a TODO), which bills the earlier
+ * blocks twice; the difference is what AGGREGATE mode bills, so DETAIL bills it too. When the top tier moved
+ * up, the amount is less than rate × quantity by what the lower tier billed before.
+ */
+function topTierDetailLines(priced: UsagePrice, billed: ReadonlyMap<string, BilledTiers> | undefined, previouslyBilled: boolean, currency: Currency): Line[] {
+  const lines: Line[] = [];
+  for (const d of priced.tierDetails) {
+    const unitBefore = billed?.get(d.tierUnit);
+    const amountBefore = [...(unitBefore?.values() ?? [])].reduce((s, t) => s.plus(t.amount), ZERO);
+    const amount = roundMoney(d.amount, currency).minus(amountBefore);
+    if (previouslyBilled && !amount.gt(0)) continue;
+    lines.push(detailLine(d, amount, d.quantity.minus(unitBefore?.get(d.tier)?.quantity ?? ZERO), currency));
+  }
+  return lines;
+}
+
+/** Kill Bill's InvoiceWithMetadata filter: with disable.usage.zero.amount a $0 USAGE item goes unless it carries a quantity. */
+const dropped = (config: UsageConfig, line: Line): boolean => config.zeroAmountDisabled && line.amount.isZero() && !(line.quantity?.gt(0) ?? false);
 
 export function usageItems(input: UsageItemsInput): UsageItemsResult {
   const { time, currency, targetDate } = input;
+  const config = input.config ?? DEFAULT_USAGE_CONFIG;
   const bySub = new Map<string, BillingEvent[]>();
   for (const e of input.events) {
     const list = bySub.get(e.subscriptionId) ?? [];
@@ -103,55 +206,56 @@ export function usageItems(input: UsageItemsInput): UsageItemsResult {
       if (nextBillingDate !== null && (!next.has(subscriptionId) || nextBillingDate < next.get(subscriptionId)!)) next.set(subscriptionId, nextBillingDate);
       for (const period of periods) {
         const units = rollUp(interval, period, input.records);
-        const price = interval.usage.usageType === 'CAPACITY' ? capacityPrice(interval.usage, units, currency) : consumablePrice(interval.usage, units, currency);
-        const periodAmount = roundMoney(price.amount, currency);
         const before = billedUsage.filter(
           (i) => i.subscriptionId === subscriptionId && i.usageName === interval.usage.name && i.startDate === period.start && i.endDate === period.end,
         );
-        const billedBefore = before.reduce((s, i) => s.plus(i.amount), ZERO);
-        const amount = periodAmount.minus(billedBefore);
-        // Billed already: only an increase is billed (a decrease is Kill Bill's error unless usage.missing.lenient; left as billed).
-        if (before.length > 0 && amount.lte(0)) continue;
+        const { lines, full, billedBefore } = periodLines({ input, subscriptionId, usage: interval.usage, period, units, before });
+        const explanation = usageExplanation(interval, period, units, full, currency, billedBefore);
         const e = interval.event;
-        items.push({
-          type: 'USAGE',
-          subscriptionId,
-          bundleId: e.bundleId,
-          productName: e.productName,
-          planName: e.planName,
-          phaseName: e.phaseName,
-          usageName: interval.usage.name,
-          catalogEffectiveDate: e.catalogEffectiveDate,
-          startDate: period.start,
-          endDate: period.end,
-          amount,
-          rate: null,
-          quantity: null,
-          linkedItemId: null,
-          itemDetails: itemDetails(price, periodAmount, currency),
-          explanation: {
-            kind: 'USAGE',
+        for (const line of lines) {
+          if (dropped(config, line)) continue;
+          items.push({
+            type: 'USAGE',
+            subscriptionId,
+            bundleId: e.bundleId,
+            productName: e.productName,
+            planName: e.planName,
+            phaseName: e.phaseName,
             usageName: interval.usage.name,
-            usageType: interval.usage.usageType,
-            tierBlockPolicy: interval.usage.tierBlockPolicy,
-            billingPeriod: interval.usage.billingPeriod,
+            catalogEffectiveDate: e.catalogEffectiveDate,
             startDate: period.start,
             endDate: period.end,
-            units: [...units].map(([unitType, v]) => ({ unitType, amount: plain(v) })),
-            tiers: price.tierDetails.map((t) => ({
-              tier: t.tier,
-              unitType: t.tierUnit,
-              price: plain(t.tierPrice),
-              blockSize: t.tierBlockSize === null ? null : plain(t.tierBlockSize),
-              quantity: plain(t.quantity),
-              amount: plain(t.amount),
-            })),
-            periodAmount: plain(periodAmount),
-            billedBefore: plain(billedBefore),
-          },
-        });
+            ...line,
+            linkedItemId: null,
+            explanation,
+          });
+        }
       }
     }
   }
   return { items, nextBillingDates: next };
+}
+
+/** Why the period's items exist: its roll-up, the tiers the whole period is priced at, what was billed before. */
+function usageExplanation(interval: UsageInterval, period: UsagePeriod, units: ReadonlyMap<string, Decimal>, full: UsagePrice, currency: Currency, billedBefore: Decimal): ItemExplanation {
+  return {
+    kind: 'USAGE',
+    usageName: interval.usage.name,
+    usageType: interval.usage.usageType,
+    tierBlockPolicy: interval.usage.tierBlockPolicy,
+    billingPeriod: interval.usage.billingPeriod,
+    startDate: period.start,
+    endDate: period.end,
+    units: [...units].map(([unitType, v]) => ({ unitType, amount: plain(v) })),
+    tiers: full.tierDetails.map((t) => ({
+      tier: t.tier,
+      unitType: t.tierUnit,
+      price: plain(t.tierPrice),
+      blockSize: t.tierBlockSize === null ? null : plain(t.tierBlockSize),
+      quantity: plain(t.quantity),
+      amount: plain(t.amount),
+    })),
+    periodAmount: plain(roundMoney(full.amount, currency)),
+    billedBefore: plain(billedBefore),
+  };
 }

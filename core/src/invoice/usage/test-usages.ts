@@ -33,6 +33,19 @@ export function consumable(name: string, policy: Usage['tierBlockPolicy'], block
   };
 }
 
+/**
+ * Kill Bill's TestContiguousIntervalConsumableInArrear catalog (produceInvoiceItems): blocks of 1 unit in three
+ * tiers, FOO at 1 / 10 / 100 up to 10 / 50 / 75 blocks, BAR at 2 / 20 / 200 up to 100 / 500 / 750 blocks.
+ */
+export function fooBar(policy: Usage['tierBlockPolicy']): Usage {
+  const rows: [string, string, string, string][][] = [
+    [['FOO', '1', '1', '10'], ['BAR', '1', '2', '100']],
+    [['FOO', '1', '10', '50'], ['BAR', '1', '20', '500']],
+    [['FOO', '1', '100', '75'], ['BAR', '1', '200', '750']],
+  ];
+  return { ...consumable('foo-bar-usage', policy, []), tiers: rows.map((r) => tier(r.map(([u, size, price, max]) => block(u, size, price, max)))) };
+}
+
 /** kbit ConsumableTopTierPolicy's shape: tier 1 blocks of 10 at 100 (up to 100 blocks), tier 2 blocks of 10 at 10. */
 export const topTier = consumable('xyz-usage', 'TOP_TIER', [block('XYZ', '10', '100', '100'), block('XYZ', '10', '10', null)]);
 

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { block, capacity, consumable, topTier } from './test-usages.js';
+import { block, capacity, consumable, fooBar, topTier } from './test-usages.js';
 import { capacityPrice, consumablePrice } from './tiers.js';
 
 const units = (unit: string, v: string) => new Map([[unit, new Decimal(v)]]);
@@ -33,6 +33,34 @@ describe('consumable usage pricing', () => {
     const p = consumablePrice(topTier, units('XYZ', '0'), 'USD');
     expect(p.amount.toString()).toBe('0');
     expect(p.tierDetails).toHaveLength(1);
+  });
+});
+
+describe('consumable usage re-priced against what was billed', () => {
+  const billedFoo = new Map([['FOO', new Map([[1, { quantity: new Decimal(10), amount: new Decimal(10) }], [2, { quantity: new Decimal(40), amount: new Decimal(400) }]])]]);
+
+  it('prices ALL_TIERS only beyond the blocks billed, tier by tier, listing the first tier at $0', () => {
+    // Kill Bill's computeToBeBilledConsumableInArrearWith_ALL_TIERS: FOO 70 with 10 + 40 blocks billed → 0 + 10 + 10.
+    const p = consumablePrice(fooBar('ALL_TIERS'), units('FOO', '70'), 'USD', billedFoo);
+    expect(p.tierDetails.filter((t) => t.tierUnit === 'FOO').map((t) => [t.tier, t.quantity.toString(), t.amount.toString()])).toEqual([
+      [1, '0', '0'],
+      [2, '10', '100'],
+      [3, '10', '1000'],
+    ]);
+    expect(p.shortfalls).toEqual([]);
+  });
+
+  it('reports a tier that holds fewer blocks than billed, and a lower tier no longer full', () => {
+    const p = consumablePrice(fooBar('ALL_TIERS'), units('FOO', '5'), 'USD', billedFoo);
+    expect(p.shortfalls.map((s) => [s.tier, s.found.toString(), s.billed.toString(), s.mustBeFull])).toEqual([
+      [1, '5', '10', true],
+      [2, '0', '40', false],
+    ]);
+  });
+
+  it('prices TOP_TIER on the whole period whatever was billed: 25 XYZ → 3 blocks, 300', () => {
+    const p = consumablePrice(topTier, units('XYZ', '25'), 'USD', new Map([['XYZ', new Map([[1, { quantity: new Decimal(2), amount: new Decimal(200) }]])]]));
+    expect([p.amount.toString(), p.tierDetails[0]!.quantity.toString()]).toEqual(['300', '3']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201114352_initial extends Migration {
+export class Migration20261201134439_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`accounts\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`external_key\` varchar(255) not null, \`email\` varchar(128) null, \`name\` varchar(100) null, \`first_name_length\` int null, \`currency\` varchar(3) null, \`billing_cycle_day_local\` int not null, \`parent_account_id\` varchar(36) null, \`is_payment_delegated_to_parent\` tinyint(1) not null, \`payment_method_id\` varchar(36) null, \`reference_time\` datetime(3) not null, \`time_zone\` varchar(50) not null, \`locale\` varchar(5) null, \`address1\` varchar(100) null, \`address2\` varchar(100) null, \`company_name\` varchar(50) null, \`city\` varchar(50) null, \`state_or_province\` varchar(50) null, \`country\` varchar(50) null, \`postal_code\` varchar(16) null, \`phone\` varchar(25) null, \`notes\` varchar(4096) null, \`migrated\` tinyint(1) not null, \`is_closed\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
@@ -64,6 +64,11 @@ export class Migration20261201114352_initial extends Migration {
     this.addSql(`alter table \`invoice_payments\` add index \`invoice_payments_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
     this.addSql(`alter table \`invoice_payments\` add index \`invoice_payments_tenant_record_id_payment_id_index\`(\`tenant_record_id\`, \`payment_id\`);`);
 
+    this.addSql(`create table \`invoice_tracking_ids\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint not null, \`tracking_id\` varchar(128) not null, \`invoice_id\` varchar(36) not null, \`subscription_id\` varchar(36) null, \`unit_type\` varchar(255) not null, \`record_date\` varchar(10) not null, \`is_active\` tinyint(1) not null default true) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`invoice_tracking_ids\` add unique \`invoice_tracking_ids_id_unique\`(\`id\`);`);
+    this.addSql(`alter table \`invoice_tracking_ids\` add index \`invoice_tracking_ids_invoice_id_index\`(\`invoice_id\`);`);
+    this.addSql(`alter table \`invoice_tracking_ids\` add index \`invoice_tracking_ids_tenant_record_id_account_recor_e6a90_index\`(\`tenant_record_id\`, \`account_record_id\`, \`record_date\`);`);
+
     this.addSql(`create table \`notifications\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`tenant_record_id\` bigint not null, \`account_record_id\` bigint null, \`queue_name\` varchar(64) not null, \`effective_date\` datetime(3) not null, \`payload\` json not null, \`user_token\` varchar(64) null, \`created_date\` datetime(3) not null, \`attempts\` int not null, \`last_error\` varchar(1024) null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`notifications\` add unique \`notifications_id_unique\`(\`id\`);`);
     this.addSql(`alter table \`notifications\` add index \`notifications_effective_date_record_id_index\`(\`effective_date\`, \`record_id\`);`);
@@ -97,6 +102,9 @@ export class Migration20261201114352_initial extends Migration {
     this.addSql(`alter table \`payment_transactions\` add index \`payment_transactions_tenant_record_id_transaction_e_dc6a0_index\`(\`tenant_record_id\`, \`transaction_external_key\`);`);
     this.addSql(`alter table \`payment_transactions\` add index \`payment_transactions_tenant_record_id_account_record_id_index\`(\`tenant_record_id\`, \`account_record_id\`);`);
     this.addSql(`alter table \`payment_transactions\` add unique \`payment_transactions_tenant_record_id_active_key_unique\`(\`tenant_record_id\`, \`active_key\`);`);
+
+    this.addSql(`create table \`plugin_kvs\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`tenant_record_id\` bigint not null, \`plugin_name\` varchar(255) not null, \`storage_key\` varchar(255) not null, \`storage_value\` mediumtext not null, \`created_date\` datetime(3) not null, \`updated_date\` datetime(3) not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`plugin_kvs\` add unique \`plugin_kvs_tenant_record_id_plugin_name_storage_key_unique\`(\`tenant_record_id\`, \`plugin_name\`, \`storage_key\`);`);
 
     this.addSql(`create table \`security_roles\` (\`record_id\` bigint unsigned not null auto_increment primary key, \`id\` varchar(36) not null, \`created_date\` datetime(3) not null, \`created_by\` varchar(100) not null, \`updated_date\` datetime(3) not null, \`updated_by\` varchar(100) not null, \`role_name\` varchar(128) not null, \`permissions\` json not null, \`is_active\` tinyint(1) not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`security_roles\` add unique \`security_roles_id_unique\`(\`id\`);`);
@@ -176,6 +184,8 @@ export class Migration20261201114352_initial extends Migration {
 
     this.addSql(`drop table if exists \`invoice_payments\`;`);
 
+    this.addSql(`drop table if exists \`invoice_tracking_ids\`;`);
+
     this.addSql(`drop table if exists \`notifications\`;`);
 
     this.addSql(`drop table if exists \`notifications_history\`;`);
@@ -187,6 +197,8 @@ export class Migration20261201114352_initial extends Migration {
     this.addSql(`drop table if exists \`payment_methods\`;`);
 
     this.addSql(`drop table if exists \`payment_transactions\`;`);
+
+    this.addSql(`drop table if exists \`plugin_kvs\`;`);
 
     this.addSql(`drop table if exists \`security_roles\`;`);
 
