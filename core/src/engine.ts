@@ -24,6 +24,7 @@ import { createCatalogService, type CatalogService } from './catalog/service.js'
 import { createSubscriptionService, type SubscriptionService } from './subscription/service.js';
 import { createPushNotificationService, type PushNotificationService } from './push/service.js';
 import { createHostBackend } from './plugins/backend.js';
+import { createPluginStorage } from './plugins/storage.js';
 import { createPluginService, pluginVersionPinKey, workerPoolFactory, type PluginService } from './plugins/service.js';
 import { createPluginNotificationService, type PluginNotificationService } from './plugins/notifications.js';
 import { createInvoiceService } from './invoice/service.js';
@@ -139,7 +140,11 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
     poolFactory: workerPoolFactory(logger, config.pluginTimeoutMs),
     broadcast,
     logger,
-    hostBackend: createHostBackend({ accounts, tenants, logger }),
+    hostBackend: createHostBackend({
+      accounts, tenants, storage: createPluginStorage(db), logger,
+      // ctx.killbill.notifyPendingTransaction reaches the payment service built below (it needs the plugins first).
+      payments: { notifyPendingTransactionOfStateChanged: (...args) => payments.notifyPendingTransactionOfStateChanged(...args) },
+    }),
     npmRegistry: config.pluginsNpmRegistry,
     // The last value wins: userKeyValue POST appends, so a re-pin without a DELETE still takes effect.
     pinnedVersion: async (ctx, name) => (await tenants.getValues(ctx, pluginVersionPinKey(name))).values.at(-1)?.trim() || null,

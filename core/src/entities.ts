@@ -12,6 +12,7 @@ import { subscriptionEntities } from './subscription/model.js';
 import { invoiceEntities } from './invoice/model.js';
 import { paymentEntities } from './payment/model.js';
 import { RolledUpUsageEntity } from './usage/model.js';
+import { PluginKvEntity } from './plugins/storage-model.js';
 
 /** Every table Billwright owns. Migrations are generated from this list (server/src/cli/create-migration.ts). */
 export const entities = [
@@ -35,4 +36,5 @@ export const entities = [
   ...invoiceEntities,
   ...paymentEntities,
   RolledUpUsageEntity,
+  PluginKvEntity,
 ];

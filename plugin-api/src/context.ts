@@ -50,6 +50,7 @@ function createKillbill(host: HostShape): KillbillApi {
     getTenantValues: (key) => host.$getTenantValues(key),
     getPluginValue: (key) => host.$getPluginValue(key),
     putPluginValue: (key, value) => host.$putPluginValue(key, value),
+    notifyPendingTransaction: (kbTransactionId, isSuccess) => host.$notifyPendingTransaction(kbTransactionId, isSuccess),
   };
 }
 

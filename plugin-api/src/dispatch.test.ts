@@ -9,6 +9,7 @@ const host: HostShape = {
   $getTenantValues: () => Promise.resolve([]),
   $getPluginValue: () => Promise.resolve(null),
   $putPluginValue: () => Promise.resolve(),
+  $notifyPendingTransaction: () => Promise.reject(new Error('unused')),
   $log: () => Promise.resolve(),
 };
 const req: PaymentRequestDto = { kbAccountId: 'a1', kbPaymentId: 'p1', kbTransactionId: 'tx1', kbPaymentMethodId: 'pm1', amount: '10.00', currency: 'EUR', properties: [] };

@@ -52,6 +52,7 @@ export function createPortHost(port: MessagePort, options: { readonly timeoutMs:
     $getTenantValues: (key) => call('$getTenantValues', [key]) as ReturnType<HostShape['$getTenantValues']>,
     $getPluginValue: (key) => call('$getPluginValue', [key]) as ReturnType<HostShape['$getPluginValue']>,
     $putPluginValue: (key, value) => call('$putPluginValue', [key, value]) as Promise<void>,
+    $notifyPendingTransaction: (kbTransactionId, isSuccess) => call('$notifyPendingTransaction', [kbTransactionId, isSuccess]) as ReturnType<HostShape['$notifyPendingTransaction']>,
     $log: (level, message, fields) => call('$log', fields === undefined ? [level, message] : [level, message, fields]) as Promise<void>,
     dispose() {
       disposed = true;
@@ -68,5 +69,5 @@ export function createPortHost(port: MessagePort, options: { readonly timeoutMs:
 /** ctx.killbill for a task with no hostPort: every call fails clearly instead of hanging. */
 export function detachedHost(): HostShape {
   const refuse = (): Promise<never> => Promise.reject(new HostCallError('NO_HOST', 'this call has no host port'));
-  return { $getAccount: refuse, $getTenantValues: refuse, $getPluginValue: refuse, $putPluginValue: refuse, $log: () => Promise.resolve() };
+  return { $getAccount: refuse, $getTenantValues: refuse, $getPluginValue: refuse, $putPluginValue: refuse, $notifyPendingTransaction: refuse, $log: () => Promise.resolve() };
 }

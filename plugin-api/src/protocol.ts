@@ -263,12 +263,28 @@ export interface CallContextDto {
 // The host API a plugin may call back (ctx.killbill), each limited by the manifest's permissions and
 // bound by the host to the tenant of the call that gave the plugin its context.
 
+/** What `$notifyPendingTransaction` answers: the transaction as the host recorded it. */
+export interface NotifiedTransactionDto {
+  readonly kbPaymentId: string;
+  readonly kbTransactionId: string;
+  readonly transactionType: TransactionType;
+  /** Kill Bill's transaction status after the notification. */
+  readonly status: 'SUCCESS' | 'PAYMENT_FAILURE';
+}
+
 export interface HostShape {
   $getAccount(accountId: string): Promise<AccountDto>;
   $getTenantValues(key: string): Promise<readonly string[]>;
   /** The plugin's own key/value storage, per tenant. */
   $getPluginValue(key: string): Promise<string | null>;
   $putPluginValue(key: string, value: string): Promise<void>;
+  /**
+   * Kill Bill's PaymentApi.notifyPendingTransactionOfStateChanged: the gateway settled a PENDING
+   * transaction (a webhook, processNotification), so the host records it SUCCESS or PAYMENT_FAILURE without
+   * calling the plugin again. Only a PENDING transaction of one of this plugin's payment methods, in the
+   * call's tenant: another is refused (PAYMENT_NO_SUCH_SUCCESS_PAYMENT, PAYMENT_NO_SUCH_PAYMENT).
+   */
+  $notifyPendingTransaction(kbTransactionId: string, isSuccess: boolean): Promise<NotifiedTransactionDto>;
   $log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Readonly<Record<string, unknown>>): Promise<void>;
 }
 
@@ -280,6 +296,7 @@ export const HOST_PERMISSIONS = {
   $getTenantValues: 'tenant:read',
   $getPluginValue: 'storage',
   $putPluginValue: 'storage',
+  $notifyPendingTransaction: 'payments:notify',
   $log: null,
 } as const satisfies Record<HostMethod, string | null>;
 

@@ -22,6 +22,8 @@ import {
   type PaymentRequestDto,
   type PaymentTransactionInfoDto,
   type PluginMethod,
+  type NotifiedTransactionDto,
+  type TransactionType,
   type TenantDto,
 } from './protocol.js';
 
@@ -32,6 +34,8 @@ export interface TestHostOptions {
   readonly config?: string | object | null;
   readonly accounts?: readonly (Partial<AccountDto> & Pick<AccountDto, 'accountId'>)[];
   readonly tenantValues?: Readonly<Record<string, readonly string[]>>;
+  /** PENDING transactions of this plugin that ctx.killbill.notifyPendingTransaction may settle. */
+  readonly pendingTransactions?: readonly PendingTransaction[];
   /** When given (e.g. the manifest's), ctx.killbill calls outside them fail with PERMISSION_DENIED, as on the server. */
   readonly permissions?: readonly string[];
   readonly userName?: string | null;
@@ -47,6 +51,13 @@ export interface LogLine {
 export interface TestResponse extends HttpResponseDto {
   readonly body: string | null;
   json<T = unknown>(): T;
+}
+
+/** A PENDING transaction the test host knows (as the server's payment tables would). */
+export interface PendingTransaction {
+  readonly kbPaymentId: string;
+  readonly kbTransactionId: string;
+  readonly transactionType: TransactionType;
 }
 
 type PaymentInput = Partial<PaymentRequestDto> & Pick<PaymentRequestDto, 'amount'>;
@@ -74,6 +85,8 @@ export function createTestHost(options: TestHostOptions) {
   /** Plugin storage per tenant id, as the host keeps it. */
   const storage = new Map<string, Map<string, string>>();
   const logs: LogLine[] = [];
+  const pending = new Map((options.pendingTransactions ?? []).map((t) => [t.kbTransactionId, t]));
+  const notified: NotifiedTransactionDto[] = [];
   let sequence = 0;
 
   const tenantStorage = (): Map<string, string> => {
@@ -107,6 +120,15 @@ export function createTestHost(options: TestHostOptions) {
     async $putPluginValue(key, value) {
       allow('$putPluginValue');
       tenantStorage().set(key, value);
+    },
+    async $notifyPendingTransaction(kbTransactionId, isSuccess) {
+      allow('$notifyPendingTransaction');
+      const known = pending.get(kbTransactionId);
+      if (!known) throw new HostCallError('PAYMENT_NO_SUCH_SUCCESS_PAYMENT', `Payment transaction ${kbTransactionId} is not PENDING`);
+      pending.delete(kbTransactionId);
+      const settled: NotifiedTransactionDto = { ...known, status: isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE' };
+      notified.push(settled);
+      return structuredClone(settled);
     },
     async $log(level, message, fields) {
       logs.push(fields === undefined ? { level, message } : { level, message, fields: structuredClone(fields) });
@@ -190,6 +212,11 @@ export function createTestHost(options: TestHostOptions) {
     healthcheck: () => call('$healthcheck') as Promise<HealthDto>,
     /** Recorded ctx.logger lines, oldest first. */
     logs,
+    /** What ctx.killbill.notifyPendingTransaction settled, oldest first. */
+    notified: (): readonly NotifiedTransactionDto[] => [...notified],
+    addPendingTransaction(transaction: PendingTransaction): void {
+      pending.set(transaction.kbTransactionId, transaction);
+    },
     /** Plugin storage of the current tenant. */
     storage: (): ReadonlyMap<string, string> => tenantStorage(),
     setConfig(text: string | object | null): void {

@@ -1,6 +1,7 @@
-import type { InvoicePayment, PaymentMethod } from 'killbill';
+import type { InvoicePayment, PaymentMethod, PaymentTransaction } from 'killbill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTO_PAY_OFF, invoicePayer } from '../support/invoice-payments.js';
+import { queryDb } from '../support/mysql.js';
 import { EXTERNAL_PAYMENT, startPaymentServer, TEST_PAYMENT, transactionLines, type PaymentServer } from '../support/payments.js';
 
 /**
@@ -124,5 +125,53 @@ describe('payments asked for through the API', () => {
     expect(rest.headers['location']).toBe(`${url}/1.0/kb/invoicePayments/${rest.data.paymentId}`);
     expect((await t.invoice(invoiceId)).balance).toBe(0);
     expect((await t.http.post(`/1.0/kb/invoices/${invoiceId}/payments?externalPayment=true`, { accountId: t.accountId })).status).toBe(204);
+  });
+});
+
+describe('a PENDING invoice payment completed later', () => {
+  /** A subscription whose invoice payment the gateway leaves PENDING; then the gateway answers PROCESSED again. */
+  async function pendingInvoice() {
+    const t = await payer();
+    await t.kb.tenants.uploadPluginConfiguration('mode=pending', TEST_PAYMENT, 'test');
+    const inv = await t.subscribe();
+    const [payment] = await t.invoicePayments();
+    expect(transactionLines(payment!)).toEqual(['PURCHASE PENDING 249.95/249.95']);
+    expect(await t.balances(inv.invoiceId!)).toEqual({ invoice: 249.95, account: 249.95, cba: 0 });
+    expect(await attemptRows(inv.invoiceId!)).toEqual([['ATTEMPT', 'PENDING', 0]]);
+    await t.kb.tenants.uploadPluginConfiguration('mode=succeed', TEST_PAYMENT, 'test');
+    return { t, inv, payment: payment! };
+  }
+  const attemptRows = async (invoiceId: string) =>
+    (await queryDb<{ type: string; status: string; success: number }>(ps.server.config.dbUrl, 'select type, status, success from invoice_payments where invoice_id = ? order by record_id', [invoiceId])).map((r) => [r.type, r.status, Number(r.success)]);
+
+  it('pays the invoice when completed with PUT /payments/{paymentId}, as the first call would have', async () => {
+    const { t, inv, payment } = await pendingInvoice();
+    expect((await t.kb.payments.completeTransaction({} as PaymentTransaction, payment.paymentId!, 'test')).status).toBe(204);
+    await t.drained();
+    expect(await t.balances(inv.invoiceId!)).toEqual({ invoice: 0, account: 0, cba: 0 });
+    expect(await attemptRows(inv.invoiceId!)).toEqual([['ATTEMPT', 'SUCCESS', 1]]);
+    const [after] = await t.invoicePayments();
+    expect(transactionLines(after!)).toEqual(['PURCHASE SUCCESS 249.95/249.95']);
+    expect(after!.paymentAttempts?.map((a) => a.stateName)).toEqual(['SUCCESS']);
+    expect(await t.events(inv.invoiceId!)).toEqual(['INVOICE_PAYMENT_SUCCESS', 'INVOICE_PAYMENT_SUCCESS']);
+  });
+
+  it('pays the invoice when completed by payment external key (PUT /payments)', async () => {
+    const { t, inv, payment } = await pendingInvoice();
+    expect((await t.kb.payments.completeTransactionByExternalKey({ paymentExternalKey: payment.paymentExternalKey } as PaymentTransaction, 'test')).status).toBe(204);
+    await t.drained();
+    expect(await t.balances(inv.invoiceId!)).toEqual({ invoice: 0, account: 0, cba: 0 });
+    expect(await attemptRows(inv.invoiceId!)).toEqual([['ATTEMPT', 'SUCCESS', 1]]);
+  });
+
+  it('leaves the invoice unpaid, its attempt at 0, when POST /paymentTransactions/{id} says the transaction failed', async () => {
+    const { t, inv, payment } = await pendingInvoice();
+    const transactionId = payment.transactions![0]!.transactionId!;
+    const { data } = await t.kb.paymentTransactions.notifyStateChanged({ paymentId: payment.paymentId, status: 'PAYMENT_FAILURE' } as PaymentTransaction, transactionId, 'test');
+    expect(data.transactions?.[0]?.status).toBe('PAYMENT_FAILURE');
+    await t.drained();
+    expect(await t.balances(inv.invoiceId!)).toEqual({ invoice: 249.95, account: 249.95, cba: 0 });
+    expect(await attemptRows(inv.invoiceId!)).toEqual([['ATTEMPT', 'INIT', 0]]);
+    expect(await t.events(inv.invoiceId!)).toEqual(['INVOICE_PAYMENT_SUCCESS', 'INVOICE_PAYMENT_FAILED']);
   });
 });

@@ -70,6 +70,54 @@ describe('gateway notifications', () => {
   });
 });
 
+describe('a gateway notification settling a PENDING transaction', () => {
+  /** A PENDING purchase on test-payment, and the webhook that settles it. */
+  async function pendingPurchase(amount: number) {
+    const t = await paymentTenant(url);
+    await t.addMethod(TEST_PAYMENT, true);
+    const res = await t.http.post(`/1.0/kb/accounts/${t.accountId}/payments?pluginProperty=test.mode%3Dpending`, { transactionType: 'PURCHASE', amount });
+    expect(res.status).toBe(201);
+    const paymentId = res.data.paymentId as string;
+    const transactionId = (await t.kb.payments.getPayment(paymentId)).data.transactions![0]!.transactionId!;
+    const webhook = (settle: 'processed' | 'error') => JSON.stringify({ kbPaymentId: paymentId, kbTransactionId: transactionId, settle });
+    return { t, paymentId, transactionId, webhook };
+  }
+  const post = (t: Awaited<ReturnType<typeof paymentTenant>>, body: string) =>
+    t.http.post(`/1.0/kb/paymentGateways/notification/${TEST_PAYMENT}`, body, { headers: { 'Content-Type': 'application/json' } });
+
+  it('completes the transaction through ctx.killbill.notifyPendingTransaction: SUCCESS, purchased, audited as the plugin', async () => {
+    const { t, paymentId, transactionId, webhook } = await pendingPurchase(42.1);
+    const res = await post(t, webhook('processed'));
+    expect(res.status).toBe(200);
+    expect(res.data.settled).toEqual({ kbPaymentId: paymentId, kbTransactionId: transactionId, transactionType: 'PURCHASE', status: 'SUCCESS' });
+    const payment = (await t.kb.payments.getPayment(paymentId, true, false, undefined, 'FULL')).data;
+    expect(payment.transactions?.map((x) => [x.status, x.processedAmount])).toEqual([['SUCCESS', 42.1]]);
+    expect(payment.purchasedAmount).toBe(42.1);
+    expect(payment.transactions![0]!.auditLogs?.at(-1)).toMatchObject({ changeType: 'UPDATE', changedBy: `plugin:${TEST_PAYMENT}` });
+    // Sent again (gateways retry): nothing is PENDING any more, the plugin still answers 200 and nothing changes.
+    const again = await post(t, webhook('processed'));
+    expect(again.status).toBe(200);
+    expect(again.data).toMatchObject({ settled: null, refused: 'PAYMENT_NO_SUCH_SUCCESS_PAYMENT' });
+  });
+
+  it('fails the transaction on a declined settlement: PAYMENT_FAILURE, nothing purchased', async () => {
+    const { t, paymentId, webhook } = await pendingPurchase(7);
+    expect((await post(t, webhook('error'))).data.settled).toMatchObject({ status: 'PAYMENT_FAILURE' });
+    const payment = (await t.kb.payments.getPayment(paymentId)).data;
+    expect(payment.transactions?.map((x) => x.status)).toEqual(['PAYMENT_FAILURE']);
+    expect(payment.purchasedAmount).toBe(0);
+  });
+
+  it('cannot settle another tenant\'s transaction: the webhook reaches the plugin in its own tenant only', async () => {
+    const { t, paymentId, webhook } = await pendingPurchase(5);
+    const other = await paymentTenant(url);
+    const res = await post(other, webhook('processed'));
+    expect(res.status).toBe(422);
+    expect(res.data).toMatchObject({ refused: 'PAYMENT_NO_SUCH_PAYMENT' });
+    expect((await t.kb.payments.getPayment(paymentId)).data.transactions?.map((x) => x.status)).toEqual(['PENDING']);
+  });
+});
+
 describe('hosted payment page forms', () => {
   it("builds the descriptor with the plugin of the account's default method", async () => {
     const t = await paymentTenant(url);

@@ -87,7 +87,7 @@ describe('one transactionExternalKey, 50 concurrent purchases, two nodes', () =>
     const transactions = await queryDb<{ transaction_status: string }>(dbUrl, 'select transaction_status from payment_transactions where tenant_record_id = ? and transaction_external_key = ?', [tenantRecordId, key]);
     expect(transactions.map((t) => t.transaction_status)).toEqual(['SUCCESS']);
     // The plugin's own count: test-payment stores one `reference:<id>` per transaction call it answered.
-    const pluginCalls = await queryDb<{ n: number }>(dbUrl, "select count(*) as n from tenant_kvs where tenant_record_id = ? and tenant_key like 'PLUGIN_STORAGE:test-payment:reference:%'", [tenantRecordId]);
+    const pluginCalls = await queryDb<{ n: number }>(dbUrl, "select count(*) as n from plugin_kvs where tenant_record_id = ? and plugin_name = 'test-payment' and storage_key like 'reference:%'", [tenantRecordId]);
     expect(Number(pluginCalls[0]!.n)).toBe(1);
   }, 40_000);
 });

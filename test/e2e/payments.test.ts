@@ -252,6 +252,25 @@ describe('PENDING transactions', () => {
     expect(done.purchasedAmount).toBe(15);
   });
 
+  it('reads withPluginInfo from the plugin: the gateway\'s reference and properties, and a PENDING purchase it settled since reads SUCCESS', async () => {
+    const t = await payer();
+    const res = await t.http.post(`/1.0/kb/accounts/${t.accountId}/payments?pluginProperty=test.mode%3Dpending`, { transactionType: 'PURCHASE', amount: 6.5 });
+    const paymentId = res.data.paymentId as string;
+    // The gateway settles it on its side; without withPluginInfo nobody asks it, so it stays PENDING here.
+    await t.kb.tenants.uploadPluginConfiguration('settle=processed', TEST_PAYMENT, 'test');
+    expect((await t.kb.payments.getPayment(paymentId)).data.transactions?.map((x) => x.status)).toEqual(['PENDING']);
+
+    const read = (await t.kb.payments.getPayment(paymentId, true)).data;
+    expect(read.transactions?.map((x) => [x.status, x.processedAmount])).toEqual([['SUCCESS', 6.5]]);
+    expect(read.purchasedAmount).toBe(6.5);
+    expect(read.transactions![0]!.firstPaymentReferenceId).toMatch(/^tp_/);
+    expect(read.transactions![0]!.properties).toEqual([{ key: 'test.mode', value: 'pending', isUpdatable: false }]);
+    // Recorded, not only shown: a plain read now says SUCCESS too, and so do the account's payments.
+    expect((await t.kb.payments.getPayment(paymentId)).data.transactions?.map((x) => x.status)).toEqual(['SUCCESS']);
+    const listed = (await t.kb.accounts.getPaymentsForAccount(t.accountId, false, true)).data;
+    expect(listed.map((p) => p.transactions![0]!.firstPaymentReferenceId)).toEqual([read.transactions![0]!.firstPaymentReferenceId]);
+  });
+
   it('settles a PENDING transaction by notifyStateChanged (POST /paymentTransactions/{id})', async () => {
     const t = await payer();
     const pending = (

@@ -120,6 +120,25 @@ describe('plugins through node commands', () => {
     expect((await echoInfo()).map((p) => p.version)).toEqual(['2.0.0']);
   });
 
+  it('refuses to install or start a plugin named __EXTERNAL_PAYMENT__ (reserved for the built-in) with a 400 and a stable code', async () => {
+    const http = rawHttp(server.url);
+    const headers = { 'X-Killbill-CreatedBy': 'test' };
+    const dir = join(work, 'impostor');
+    await mkdir(dir, { recursive: true });
+    const billwright = { name: '__EXTERNAL_PAYMENT__', apiVersion: `^${PLUGIN_API_VERSION_OF_HOST}`, extensionPoints: ['payment'], permissions: [] };
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'impostor', version: '1.0.0', type: 'module', main: 'index.js', billwright }));
+    await writeFile(join(dir, 'index.js'), 'export default { payment: {} };\n');
+
+    const install = await http.post('/1.0/kb/nodesInfo', command('INSTALL_PLUGIN', { pluginUri: dir }), { headers });
+    expect([install.status, install.data.code]).toEqual([400, 90045]);
+    expect(install.data.message).toContain('__EXTERNAL_PAYMENT__ is reserved');
+    for (const type of ['START_PLUGIN', 'STOP_PLUGIN', 'RESTART_PLUGIN']) {
+      const res = await http.post('/1.0/kb/nodesInfo', command(type, { pluginName: '__external_payment__' }), { headers });
+      expect([res.status, res.data.code]).toEqual([400, 90045]);
+    }
+    expect((await kb.pluginsInfo.getPluginsInfo()).data.map((p) => p.pluginName)).not.toContain('__EXTERNAL_PAYMENT__');
+  });
+
   it('answers 400 for an unknown command and 404 for an unknown plugin', async () => {
     const http = rawHttp(server.url);
     const headers = { 'X-Killbill-CreatedBy': 'test' };

@@ -136,6 +136,8 @@ export const ErrorCode = {
   PLUGIN_PACKAGE_NOT_FOUND: { code: 90043, className: 'NotFoundException' },
   /** Install by npm package name: npm pack failed otherwise (registry unreachable, integrity, auth). */
   PLUGIN_FETCH_FAILED: { code: 90044, className: 'IllegalStateException' },
+  /** A package or node command naming a built-in plugin (`__EXTERNAL_PAYMENT__`, `__INVOICE_PAYMENT_CONTROL_PLUGIN__`). */
+  PLUGIN_RESERVED_NAME: { code: 90045, className: 'IllegalArgumentException' },
   // Plugin calls (core/src/plugins): typed failures the caller maps (payments: PLUGIN_FAILURE / UNKNOWN).
   PLUGIN_ERROR: { code: 90030, className: 'PluginApiException' },
   PLUGIN_TIMEOUT: { code: 90031, className: 'PluginTimeoutException' },
@@ -153,6 +155,8 @@ export const ErrorCode = {
   // Payments (Kill Bill's 7000 range; core/src/payment)
   PAYMENT_NO_SUCH_PAYMENT_METHOD: { code: 7000, className: 'PaymentApiException' },
   PAYMENT_REFUND_AMOUNT_NEGATIVE_OR_NULL: { code: 7001, className: 'PaymentApiException' },
+  /** withPluginInfo on one method (or an account's): the plugin's getPaymentMethodDetail failed. */
+  PAYMENT_GET_PAYMENT_METHODS: { code: 7004, className: 'PaymentApiException' },
   PAYMENT_ADD_PAYMENT_METHOD: { code: 7005, className: 'PaymentApiException' },
   PAYMENT_REFRESH_PAYMENT_METHOD: { code: 7006, className: 'PaymentApiException' },
   PAYMENT_DEL_PAYMENT_METHOD: { code: 7007, className: 'PaymentApiException' },
@@ -169,6 +173,8 @@ export const ErrorCode = {
   PAYMENT_DIFFERENT_ACCOUNT_ID: { code: 7034, className: 'PaymentApiException' },
   PAYMENT_TRANSACTION_DIFFERENT_ACCOUNT_ID: { code: 7035, className: 'PaymentApiException' },
   PAYMENT_PLUGIN_TIMEOUT: { code: 7100, className: 'PaymentApiException' },
+  /** withPluginInfo on one payment: the plugin's getPaymentInfo failed. */
+  PAYMENT_PLUGIN_GET_PAYMENT_INFO: { code: 7102, className: 'PaymentApiException' },
   PAYMENT_PLUGIN_API_ABORTED: { code: 7106, className: 'PaymentApiException' },
   PAYMENT_PLUGIN_EXCEPTION: { code: 7199, className: 'PaymentApiException' },
   /** A transaction with this key is being processed right now (another request, maybe on another node). */

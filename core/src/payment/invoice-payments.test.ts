@@ -7,6 +7,7 @@ import type { BusHandler } from '../bus/bus.js';
 import type { BusEvent } from '../bus/event.js';
 import { BusEventEntity } from '../bus/model.js';
 import { systemClock } from '../clock/clock.js';
+import { InvoicePaymentEntity } from '../invoice/model.js';
 import { loadInvoice, insertInvoice } from '../invoice/store.js';
 import type { NotificationHandler } from '../notification/queue.js';
 import { NotificationEntity } from '../notification/model.js';
@@ -32,6 +33,7 @@ let payments: ReturnType<typeof createPaymentService>;
 const consumers: BusHandler[] = [];
 const queues = new Map<string, NotificationHandler>();
 let declining = false;
+let pending = false;
 
 beforeAll(async () => {
   db = await openTestDatabase(import.meta.filename);
@@ -40,7 +42,15 @@ beforeAll(async () => {
   const tenants = { getById: async (id: TenantId) => ({ recordId: 31, id, externalKey: null, apiKey: 'k', createdDate: new Date() }), getValues: async (_c: unknown, key: string) => ({ key, values: [] as string[] }) };
   const real = createPaymentGateway({ plugins: { running: () => null, use: async () => { throw new Error('no worker plugins here'); }, hostFor: () => null }, tenants, logger });
   // A gateway that declines while `declining` is set, as a card gateway answering ERROR would.
-  const gateway = { ...real, transaction: async (c: Parameters<typeof real.transaction>[0], call: Parameters<typeof real.transaction>[1]) => (declining ? { ...(await real.transaction(c, call)), status: 'PAYMENT_FAILURE' as const, processedAmount: new Decimal(0) } : real.transaction(c, call)) };
+  // Or answers PENDING while `pending` is set, as a bank transfer the gateway settles later.
+  const gateway = {
+    ...real,
+    transaction: async (c: Parameters<typeof real.transaction>[0], call: Parameters<typeof real.transaction>[1]) => {
+      const answer = await real.transaction(c, call);
+      if (declining) return { ...answer, status: 'PAYMENT_FAILURE' as const, processedAmount: new Decimal(0) };
+      return pending ? { ...answer, status: 'PENDING' as const } : answer;
+    },
+  };
   payments = createPaymentService({
     db, clock: systemClock, logger, gateway, tags: { add: async () => undefined }, objects,
     bus: { subscribe: (_name, _types, handle) => void consumers.push(handle) },
@@ -61,6 +71,25 @@ async function committedInvoice(amount: string, withMethod = true) {
     }),
   );
   return { account, invoice };
+}
+
+/** An invoice whose automatic payment the gateway left PENDING: its ATTEMPT row reads PENDING. */
+async function pendingInvoicePayment(amount: string) {
+  const created = await committedInvoice(amount);
+  pending = true;
+  try {
+    await invoiceCreated(created.account.recordId, created.invoice.id);
+  } finally {
+    pending = false;
+  }
+  expect(await invoicePaymentRows(created.invoice.id)).toEqual([['ATTEMPT', new Decimal(amount).toFixed(2), false, 'PENDING']]);
+  return created;
+}
+
+/** The invoice's invoice_payments rows: type, amount, success, status. */
+async function invoicePaymentRows(invoiceId: string) {
+  const rows = await readEm(db, ctx).find(InvoicePaymentEntity, { invoiceId }, { orderBy: { recordId: 'asc' } });
+  return rows.map((r) => [r.type, new Decimal(r.amount).toFixed(2), r.success, r.status]);
 }
 
 /** INVOICE_CREATION through the consumer, then the due notification through its handler. */
@@ -106,6 +135,45 @@ describe('invoice payments', () => {
     expect(after!.payments.map((p) => [p.type, p.amount.toFixed(2), p.success])).toEqual([['ATTEMPT', '0.00', false]]);
     const events = await readEm(db, ctx).find(BusEventEntity, { accountRecordId: account.recordId, eventType: { $in: ['PAYMENT_FAILED', 'INVOICE_PAYMENT_FAILED'] } });
     expect(events.map((e) => e.eventType).sort()).toEqual(['INVOICE_PAYMENT_FAILED', 'PAYMENT_FAILED']);
+  });
+
+  it('completes a PENDING invoice payment through completeTransaction: its ATTEMPT row and payment attempt become SUCCESS, as the first call would have', async () => {
+    const { account, invoice } = await pendingInvoicePayment('30.00');
+    const [payment] = await payments.listAccountPayments(ctx, account.id);
+    const outcome = await payments.completeTransaction(ctx, { target: { paymentId: payment!.id } });
+    expect(outcome.transaction.status).toBe('SUCCESS');
+    const after = await loadInvoice(readEm(db, ctx), invoice.id);
+    expect(after!.balance.toFixed(2)).toBe('0.00');
+    expect(await invoicePaymentRows(invoice.id)).toEqual([['ATTEMPT', '30.00', true, 'SUCCESS']]);
+    const [read] = await payments.listAccountPayments(ctx, account.id, { withAttempts: true });
+    expect(read!.attempts.map((a) => a.stateName)).toEqual(['SUCCESS']);
+    const events = await readEm(db, ctx).find(BusEventEntity, { accountRecordId: account.recordId, eventType: 'INVOICE_PAYMENT_SUCCESS' });
+    expect(events).toHaveLength(2); // PENDING, then SUCCESS
+  });
+
+  it('fails a PENDING invoice payment through notifyPendingTransactionOfStateChanged: amount 0 on its ATTEMPT row, and a retry scheduled as for a decline', async () => {
+    const { account, invoice } = await pendingInvoicePayment('12.34');
+    const [payment] = await payments.listAccountPayments(ctx, account.id);
+    const outcome = await payments.notifyPendingTransactionOfStateChanged(ctx, payment!.transactions[0]!.id, false);
+    expect(outcome.transaction.status).toBe('PAYMENT_FAILURE');
+    const after = await loadInvoice(readEm(db, ctx), invoice.id);
+    expect(after!.balance.toFixed(2)).toBe('12.34');
+    expect(await invoicePaymentRows(invoice.id)).toEqual([['ATTEMPT', '0.00', false, 'INIT']]);
+    const [read] = await payments.listAccountPayments(ctx, account.id, { withAttempts: true });
+    expect(read!.attempts.map((a) => a.stateName)).toEqual(['RETRIED']);
+    expect(await readEm(db, ctx).count(NotificationEntity, { queueName: 'payment-retry', accountRecordId: account.recordId })).toBe(1);
+    expect(await readEm(db, ctx).count(BusEventEntity, { accountRecordId: account.recordId, eventType: 'INVOICE_PAYMENT_FAILED' })).toBe(1);
+  });
+
+  it('refuses to notify a transaction that is no longer PENDING (Kill Bill\'s PAYMENT_NO_SUCH_SUCCESS_PAYMENT), and another plugin\'s transaction', async () => {
+    const { account } = await pendingInvoicePayment('5.00');
+    const [payment] = await payments.listAccountPayments(ctx, account.id);
+    const transactionId = payment!.transactions[0]!.id;
+    await expect(payments.notifyPendingTransactionOfStateChanged(ctx, transactionId, true, { pluginName: 'test-payment' })).rejects.toMatchObject({ code: 'PAYMENT_NO_SUCH_PAYMENT' });
+    await payments.notifyPendingTransactionOfStateChanged(ctx, transactionId, true, { pluginName: EXTERNAL_PAYMENT_PLUGIN });
+    await expect(payments.notifyPendingTransactionOfStateChanged(ctx, transactionId, false)).rejects.toMatchObject({ code: 'PAYMENT_NO_SUCH_SUCCESS_PAYMENT' });
+    const [read] = await payments.listAccountPayments(ctx, account.id);
+    expect(read!.transactions.map((t) => t.status)).toEqual(['SUCCESS']);
   });
 
   it('does not pay for an account without a default method', async () => {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { CallContext, TenantContext } from '../context.js';
 import { AccountEntity } from '../account/model.js';
-import { BillingError } from '../errors/index.js';
+import { BillingError, isBillingError } from '../errors/index.js';
 import { lockAccount } from '../persistence/account-lock.js';
 import { readEm, writeTx } from '../persistence/scope.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
@@ -10,7 +10,7 @@ import type { TagDefinitionId } from '../values/ids.js';
 import { newId } from '../values/ids.js';
 import { accountRow, type PaymentDeps } from './deps.js';
 import { PaymentMethodEntity, type PaymentMethodRow } from './model.js';
-import { EXTERNAL_PAYMENT_PLUGIN, type PaymentService } from './payment-service.js';
+import { EXTERNAL_PAYMENT_PLUGIN, type PaymentMethodPluginInfo, type PaymentPluginProperty, type PaymentService } from './payment-service.js';
 import { storedProperties, toPaymentMethod } from './rows.js';
 
 /**
@@ -42,17 +42,34 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
     return new Map(rows.map((r) => [r.id, r.paymentMethodId ?? null]));
   }
 
-  async function present(ctx: TenantContext, em: EntityManager, rows: readonly PaymentMethodRow[], options: { withPluginInfo?: boolean; properties?: readonly { key: string; value: string | number | boolean | null }[] } = {}) {
+  /**
+   * The methods as PaymentMethod; withPluginInfo asks each one's plugin (getPaymentMethodDetail). As Kill
+   * Bill's PaymentMethodProcessor, a plugin failure fails a read of one method or of an account's methods
+   * (`one`: PAYMENT_GET_PAYMENT_METHODS 7004, a timeout stays PAYMENT_PLUGIN_TIMEOUT), while a page of the
+   * tenant's methods (`many`) logs it (a timeout too) and shows that method without plugin info.
+   */
+  async function present(ctx: TenantContext, em: EntityManager, rows: readonly PaymentMethodRow[], kind: 'one' | 'many', options: { withPluginInfo?: boolean; properties?: readonly { key: string; value: string | number | boolean | null }[] } = {}) {
     const defaults = await defaultOf(em, rows.map((r) => r.accountId));
     const out = [];
     for (const row of rows) {
       const defaultId = defaults.get(row.accountId) ?? null;
-      if (options.withPluginInfo && row.isActive) {
-        const detail = await gateway.getPaymentMethodDetail(ctx, row.pluginName, row.accountId, row.id, options.properties ?? []);
-        out.push(toPaymentMethod(row, defaultId, { externalPaymentMethodId: detail.externalPaymentMethodId ?? null, isDefaultPaymentMethod: row.id === defaultId, properties: (detail.properties ?? []).map((p) => ({ key: p.key, value: p.value ?? null, isUpdatable: false })) }));
-      } else out.push(toPaymentMethod(row, defaultId));
+      if (options.withPluginInfo && row.isActive) out.push(toPaymentMethod(row, defaultId, await detailOf(ctx, row, defaultId, kind, options.properties ?? [])));
+      else out.push(toPaymentMethod(row, defaultId));
     }
     return out;
+  }
+
+  async function detailOf(ctx: TenantContext, row: PaymentMethodRow, defaultId: string | null, kind: 'one' | 'many', properties: readonly PaymentPluginProperty[]): Promise<PaymentMethodPluginInfo | null> {
+    try {
+      const detail = await gateway.getPaymentMethodDetail(ctx, row.pluginName, row.accountId, row.id, properties);
+      return { externalPaymentMethodId: detail.externalPaymentMethodId ?? null, isDefaultPaymentMethod: row.id === defaultId, properties: (detail.properties ?? []).map((p) => ({ key: p.key, value: p.value ?? null, isUpdatable: false })) };
+    } catch (err) {
+      if (!isBillingError(err) || (err.code !== 'PAYMENT_PLUGIN_EXCEPTION' && err.code !== 'PAYMENT_PLUGIN_TIMEOUT')) throw err;
+      if (kind === 'one' && err.code === 'PAYMENT_PLUGIN_TIMEOUT') throw err;
+      if (kind === 'one') throw new BillingError('PAYMENT_GET_PAYMENT_METHODS', `Failed to retrieve payment method for account ${row.accountId} : ${row.id}`, { accountId: row.accountId, paymentMethodId: row.id, pluginName: row.pluginName });
+      deps.logger.warn({ paymentMethodId: row.id, plugin: row.pluginName, err: err.message }, 'payment method read without its plugin info: the plugin failed');
+      return null;
+    }
   }
 
   async function setDefaultIn(em: EntityManager, ctx: CallContext, accountId: string, methodId: string | null): Promise<void> {
@@ -102,7 +119,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
 
     async getPaymentMethod(ctx, id, options = {}) {
       const em = readEm(db, ctx);
-      const [method] = await present(ctx, em, [await methodRow(em, id, options.includedDeleted)], options);
+      const [method] = await present(ctx, em, [await methodRow(em, id, options.includedDeleted)], 'one', options);
       return method!;
     },
 
@@ -110,7 +127,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
       const em = readEm(db, ctx);
       const row = await em.findOne(PaymentMethodEntity, { externalKey });
       if (!row || (!row.isActive && !options.includedDeleted)) throw noSuchMethod(externalKey);
-      const [method] = await present(ctx, em, [row], options);
+      const [method] = await present(ctx, em, [row], 'one', options);
       return method!;
     },
 
@@ -118,7 +135,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
       const em = readEm(db, ctx);
       await accountRow(em, accountId);
       const rows = await em.find(PaymentMethodEntity, { accountId, ...(options.includedDeleted ? {} : { isActive: true }) }, { orderBy: { recordId: 'asc' } });
-      return present(ctx, em, rows, options);
+      return present(ctx, em, rows, 'one', options);
     },
 
     async listPaymentMethods(ctx, page, options = {}) {
@@ -126,7 +143,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
       const where = { ...(options.includedDeleted ? {} : { isActive: true }), ...(options.pluginName ? { pluginName: options.pluginName } : {}) };
       const [rows, total] = await em.findAndCount(PaymentMethodEntity, where, { orderBy: { recordId: 'asc' }, offset: page.offset, limit: page.limit });
       const max = await em.count(PaymentMethodEntity, {});
-      return { items: await present(ctx, em, rows, options), total, offset: page.offset, max };
+      return { items: await present(ctx, em, rows, 'many', options), total, offset: page.offset, max };
     },
 
     async searchPaymentMethods(ctx, searchKey, page, options = {}) {
@@ -137,7 +154,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
       };
       const [rows, total] = await em.findAndCount(PaymentMethodEntity, where, { orderBy: { recordId: 'asc' }, offset: page.offset, limit: page.limit });
       const max = await em.count(PaymentMethodEntity, {});
-      return { items: await present(ctx, em, rows, options), total, offset: page.offset, max };
+      return { items: await present(ctx, em, rows, 'many', options), total, offset: page.offset, max };
     },
 
     async deletePaymentMethod(ctx, id, options = {}) {

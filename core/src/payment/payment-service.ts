@@ -50,6 +50,22 @@ export interface PaymentMethod {
   readonly updatedDate: DateTime;
 }
 
+/**
+ * Kill Bill's PaymentTransactionInfoPlugin: what the payment plugin reported for a transaction when it was
+ * read withPluginInfo (plugin-info.ts). `status` is the plugin's (PROCESSED, PENDING, ERROR, ...), amount a
+ * decimal string, as the plugin sent them.
+ */
+export interface PaymentTransactionPluginInfo {
+  readonly status: string | null;
+  readonly amount: string | null;
+  readonly currency: string | null;
+  readonly gatewayErrorCode: string | null;
+  readonly gatewayError: string | null;
+  readonly firstPaymentReferenceId: string | null;
+  readonly secondPaymentReferenceId: string | null;
+  readonly properties: readonly PaymentPluginProperty[];
+}
+
 export interface PaymentTransaction {
   readonly id: string;
   readonly externalKey: string;
@@ -69,6 +85,8 @@ export interface PaymentTransaction {
   readonly secondPaymentReferenceId: string | null;
   /** The plugin's answer properties. */
   readonly properties: readonly PaymentPluginProperty[];
+  /** What the plugin reports now; only on a read withPluginInfo (null otherwise, or when it reported nothing for this transaction). */
+  readonly paymentInfoPlugin: PaymentTransactionPluginInfo | null;
   readonly createdDate: DateTime;
   readonly updatedDate: DateTime;
 }
@@ -146,6 +164,7 @@ export interface PaymentMethodReadOptions {
 }
 
 export interface PaymentReadOptions {
+  /** Ask each payment's plugin (getPaymentInfo) for its transactions' `paymentInfoPlugin` (plugin-info.ts). */
   readonly withPluginInfo?: boolean;
   readonly withAttempts?: boolean;
   readonly properties?: readonly PaymentPluginProperty[];
@@ -277,6 +296,14 @@ export interface PaymentService {
   cancelScheduledPaymentTransaction(ctx: CallContext, by: { readonly transactionId: string } | { readonly transactionExternalKey: string }): Promise<void>;
   /** POST /paymentTransactions/{id} (admin): force a PENDING/UNKNOWN transaction to SUCCESS or PAYMENT_FAILURE. */
   notifyStateChanged(ctx: CallContext, transactionId: string, isSuccess: boolean): Promise<TransactionOutcome>;
+  /**
+   * Kill Bill's PaymentApi.notifyPendingTransactionOfStateChanged, as a payment plugin calls it
+   * (ctx.killbill.notifyPendingTransaction) when its gateway reports a PENDING transaction settled: SUCCESS
+   * or PAYMENT_FAILURE, recorded without calling the plugin. Only a PENDING transaction, else
+   * PAYMENT_NO_SUCH_SUCCESS_PAYMENT as Kill Bill; with `bound`, only one of that plugin's payment methods
+   * (another plugin's transaction is PAYMENT_NO_SUCH_PAYMENT).
+   */
+  notifyPendingTransactionOfStateChanged(ctx: CallContext, transactionId: string, isSuccess: boolean, bound?: { readonly pluginName: string }): Promise<TransactionOutcome>;
 
   getPayment(ctx: TenantContext, paymentId: string, options?: PaymentReadOptions): Promise<Payment>;
   getPaymentByExternalKey(ctx: TenantContext, paymentExternalKey: string, options?: PaymentReadOptions): Promise<Payment>;

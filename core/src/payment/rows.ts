@@ -49,6 +49,7 @@ export function toTransaction(row: PaymentTransactionRow, payment: Pick<PaymentR
     firstPaymentReferenceId: row.firstPaymentReferenceId ?? null,
     secondPaymentReferenceId: row.secondPaymentReferenceId ?? null,
     properties: properties(row.pluginProperties),
+    paymentInfoPlugin: null,
     createdDate: at(row.createdDate),
     updatedDate: at(row.updatedDate),
   };

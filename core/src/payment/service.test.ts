@@ -176,6 +176,42 @@ describe('payments through the test gateway in its worker', () => {
   });
 });
 
+describe('reads withPluginInfo', () => {
+  it('ask the plugin: each transaction carries what the gateway reports, and a PENDING one it settled meanwhile is recorded settled on the way', async () => {
+    const { account } = await accountWith('test-payment');
+    const pending = await payments.createPayment(ctx, { accountId: account.id, transactionType: 'PURCHASE', amount: new Decimal('8.25'), properties: mode('pending') });
+    const plain = await payments.getPayment(ctx, pending.payment.id);
+    expect(plain.transactions[0]!.paymentInfoPlugin).toBeNull();
+    // The gateway settles it on its side (its ledger, as getPaymentInfo reports it).
+    const key = `test-payment:payment:${pending.payment.id}`;
+    storage.set(key, JSON.stringify((JSON.parse(storage.get(key)!) as { status: string }[]).map((t) => ({ ...t, status: 'PROCESSED' }))));
+
+    const read = await payments.getPayment(ctx, pending.payment.id, { withPluginInfo: true, withAttempts: true });
+    expect(read.transactions[0]!.paymentInfoPlugin).toMatchObject({ status: 'PROCESSED', amount: '8.25', firstPaymentReferenceId: expect.stringMatching(/^tp_/), properties: [{ key: 'test.mode', value: 'pending' }] });
+    expect(read.transactions[0]!.status).toBe('SUCCESS');
+    expect(read.purchasedAmount.toFixed(2)).toBe('8.25');
+    expect(read.attempts.map((a) => a.stateName)).toEqual(['SUCCESS']);
+    expect((await payments.getPayment(ctx, pending.payment.id)).stateName).toBe('PURCHASE_SUCCESS');
+  });
+
+  it('fail a read of one payment or method whose plugin fails (7102, 7004), while lists answer without the plugin info', async () => {
+    const { account, method } = await accountWith('test-payment');
+    const paid = await payments.createPayment(ctx, { accountId: account.id, transactionType: 'PURCHASE', amount: new Decimal('2') });
+    await plugins.stop('test-payment');
+    try {
+      expect(await codeOf(payments.getPayment(ctx, paid.payment.id, { withPluginInfo: true }))).toBe('PAYMENT_PLUGIN_GET_PAYMENT_INFO');
+      expect(await codeOf(payments.getPaymentByTransactionId(ctx, paid.transaction.id, { withPluginInfo: true }))).toBe('PAYMENT_PLUGIN_GET_PAYMENT_INFO');
+      const [listed] = await payments.listAccountPayments(ctx, account.id, { withPluginInfo: true });
+      expect(listed!.transactions.map((t) => [t.status, t.paymentInfoPlugin])).toEqual([['SUCCESS', null]]);
+      expect(await codeOf(payments.getPaymentMethod(ctx, method.id, { withPluginInfo: true }))).toBe('PAYMENT_GET_PAYMENT_METHODS');
+      const page = await payments.searchPaymentMethods(ctx, method.id, { offset: 0, limit: 10 }, { withPluginInfo: true });
+      expect(page.items.map((m) => [m.id, m.pluginInfo])).toEqual([[method.id, null]]);
+    } finally {
+      await plugins.start('test-payment');
+    }
+  });
+});
+
 describe('the built-in __EXTERNAL_PAYMENT__', () => {
   it('processes every call, and follows Kill Bill\'s fail switches', async () => {
     const { account } = await accountWith(EXTERNAL_PAYMENT_PLUGIN);

@@ -1,24 +1,26 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Decimal } from 'decimal.js';
 import type { CallContext, TenantContext } from '../context.js';
-import { BillingError } from '../errors/index.js';
+import { BillingError, isBillingError } from '../errors/index.js';
 import type { Bus } from '../bus/bus.js';
 import type { NotificationQueue } from '../notification/queue.js';
 import type { ObjectRegistry } from '../object/registry.js';
-import { registerInvoicePayments } from './invoice-payments.js';
+import { recordInvoicePaymentOutcome, registerInvoicePayments } from './invoice-payments.js';
+import { INVOICE_ID_PROPERTY } from './invoice-records.js';
 import { createInvoicePaymentApi } from './invoice-payment-api.js';
 import type { InvoicePaymentService } from './invoice-payment-service.js';
 import type { InvoiceService } from '../invoice/invoice-service.js';
 import { INVOICE_CONTROL_PLUGIN, type ControlRequest, type PaymentControl } from './control-plugins.js';
 import { registerJanitor } from './janitor.js';
-import { registerRetries } from './retries.js';
+import { invoiceIdOf, registerRetries } from './retries.js';
 import type { TenantService } from '../tenant/service.js';
 import { readEm } from '../persistence/scope.js';
 import type { PaymentDeps } from './deps.js';
-import { createMethodApi, noSuchMethod } from './methods.js';
+import { createMethodApi, methodRow, noSuchMethod } from './methods.js';
 import { PaymentAttemptEntity, PaymentEntity, PaymentMethodEntity, PaymentTransactionEntity, type PaymentRow } from './model.js';
 import { EXTERNAL_PAYMENT_PLUGIN, type Payment, type PaymentReadOptions, type PaymentService, type TransactionOutcome } from './payment-service.js';
-import type { GatewayResult } from './plugin-call.js';
+import { resultOf, type GatewayResult } from './plugin-call.js';
+import { askPaymentInfos, settledByPlugin, withPaymentInfo, type PluginInfoRead, type SettledByPlugin } from './plugin-info.js';
 import { toPayment } from './rows.js';
 import { createTransactionPath, noSuchPayment, type Begun, type TransactionSpec } from './transactions.js';
 
@@ -65,6 +67,15 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
     }
   }
 
+  /**
+   * Step (c) for a transaction recorded earlier (completeTransaction, notifications): an invoice payment's
+   * ATTEMPT row and INVOICE_PAYMENT_* follow, as on the first call and in the janitor's checks.
+   */
+  function settle(ctx: CallContext, begun: Begun, result: GatewayResult): Promise<TransactionOutcome> {
+    const invoiceId = invoiceIdOf(begun.properties);
+    return path.finish(ctx, begun, result, invoiceId ? (tx, b, r) => recordInvoicePaymentOutcome(tx, ctx, deps.clock, b, invoiceId, r) : undefined);
+  }
+
   function local(begun: Begun, status: 'SUCCESS' | 'PAYMENT_FAILURE' | 'UNKNOWN', message: string | null = null): GatewayResult {
     return {
       status, processedAmount: status === 'SUCCESS' ? begun.amount : new Decimal(0), processedCurrency: begun.currency, gatewayErrorCode: null,
@@ -106,11 +117,11 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
     };
   }
 
-  async function load(em: EntityManager, rows: readonly PaymentRow[], options: PaymentReadOptions = {}): Promise<Payment[]> {
-    if (rows.length === 0) return [];
+  /** The payments of `rows` as recorded. */
+  async function build(em: EntityManager, rows: readonly PaymentRow[], withAttempts: boolean): Promise<Payment[]> {
     const ids = rows.map((r) => r.id);
     const transactions = await em.find(PaymentTransactionEntity, { paymentId: { $in: ids } }, { orderBy: { recordId: 'asc' } });
-    const attempts = options.withAttempts ? await em.find(PaymentAttemptEntity, { transactionId: { $in: transactions.map((t) => t.id) } }, { orderBy: { recordId: 'asc' } }) : [];
+    const attempts = withAttempts ? await em.find(PaymentAttemptEntity, { transactionId: { $in: transactions.map((t) => t.id) } }, { orderBy: { recordId: 'asc' } }) : [];
     return rows.map((row) => {
       const own = transactions.filter((t) => t.paymentId === row.id);
       const ownIds = new Set(own.map((t) => t.id));
@@ -118,11 +129,51 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
     });
   }
 
+  /**
+   * The payments of `rows`; withPluginInfo asks their plugins (plugin-info.ts: a failure fails a `one` read,
+   * is skipped in a `many` one), records what they report settled, and shows each transaction's plugin info.
+   */
+  async function load(ctx: TenantContext, em: EntityManager, rows: readonly PaymentRow[], read: PluginInfoRead, options: PaymentReadOptions = {}): Promise<Payment[]> {
+    if (rows.length === 0) return [];
+    const payments = await build(em, rows, options.withAttempts ?? false);
+    if (!options.withPluginInfo) return payments;
+    // Kill Bill asks the plugin of the payment's method, deleted or not.
+    const methodRows = await em.find(PaymentMethodEntity, { id: { $in: [...new Set(rows.map((r) => r.paymentMethodId))] } }, { fields: ['id', 'pluginName'] });
+    const plugins = new Map(methodRows.map((m) => [m.id, m.pluginName]));
+    const infos = await askPaymentInfos({ gateway, logger: deps.logger }, ctx, payments, (id) => plugins.get(id), read, options.properties ?? []);
+    if (!(await repairFromPluginInfo(ctx, settledByPlugin(payments, infos)))) return withPaymentInfo(payments, infos);
+    // Read again after the repair, in a fresh em: this one still holds the rows as they were.
+    const fresh = readEm(db, ctx);
+    const again = await fresh.find(PaymentEntity, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { recordId: 'asc' } });
+    return withPaymentInfo(await build(fresh, again, options.withAttempts ?? false), infos);
+  }
+
+  /**
+   * The janitor's repair during a withPluginInfo read (Kill Bill's PaymentRefresher.invokeJanitor): each
+   * transaction the plugin reports settled goes through step (c) as the janitor's check would. One that is
+   * in flight or settled meanwhile is left to its caller or the janitor; the read still answers.
+   */
+  async function repairFromPluginInfo(ctx: TenantContext, settled: readonly SettledByPlugin[]): Promise<boolean> {
+    const asJanitor: CallContext = { ...ctx, createdBy: 'payment-janitor', reasonCode: null, comment: null };
+    let repaired = false;
+    for (const s of settled) {
+      try {
+        const begun = await path.resume(asJanitor, { paymentId: s.paymentId }, (rows) => rows.find((t) => t.id === s.transactionId && t.transactionStatus === s.current));
+        await settle(asJanitor, begun, resultOf(begun, s.info));
+        repaired = true;
+      } catch (err) {
+        if (!isBillingError(err)) throw err;
+        deps.logger.info({ paymentId: s.paymentId, transactionId: s.transactionId, code: err.code }, 'payment read left a transaction its plugin reports settled to the janitor');
+      }
+    }
+    return repaired;
+  }
+
   async function one(ctx: TenantContext, find: (em: EntityManager) => Promise<PaymentRow | null>, what: string, options?: PaymentReadOptions): Promise<Payment> {
     const em = readEm(db, ctx);
     const row = await find(em);
     if (!row) throw noSuchPayment(what);
-    return (await load(em, [row], options))[0]!;
+    return (await load(ctx, em, [row], 'one', options))[0]!;
   }
 
   async function paymentOfTransaction(em: EntityManager, where: { id: string } | { transactionExternalKey: string }): Promise<PaymentRow | null> {
@@ -161,8 +212,9 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
         if (req.transactionExternalKey) return [...rows].reverse().find((t) => t.transactionExternalKey === req.transactionExternalKey);
         return [...rows].reverse().find((t) => (t.transactionStatus === 'PENDING' || t.transactionStatus === 'UNKNOWN') && (!req.transactionType || t.transactionType === req.transactionType));
       });
-      const withProps: Begun = { ...begun, properties: req.properties ?? [] };
-      return path.finish(ctx, withProps, await callPlugin(ctx, withProps));
+      // The request's properties go to the plugin; an invoice payment keeps its invoice id, as on its first call.
+      const withProps: Begun = { ...begun, properties: [...(req.properties ?? []).filter((p) => p.key !== INVOICE_ID_PROPERTY), ...begun.properties.filter((p) => p.key === INVOICE_ID_PROPERTY)] };
+      return settle(ctx, withProps, await callPlugin(ctx, withProps));
     },
 
     async comboPayment(ctx, req) {
@@ -191,7 +243,22 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
       const row = await em.findOne(PaymentTransactionEntity, { id: transactionId });
       if (!row) throw noSuchPayment(transactionId);
       const begun = await path.resume(ctx, { paymentId: row.paymentId }, (rows) => rows.find((t) => t.id === transactionId));
-      return path.finish(ctx, begun, local(begun, isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE'));
+      return settle(ctx, begun, local(begun, isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE'));
+    },
+
+    async notifyPendingTransactionOfStateChanged(ctx, transactionId, isSuccess, bound) {
+      const em = readEm(db, ctx);
+      const row = await em.findOne(PaymentTransactionEntity, { id: transactionId });
+      const payment = row ? await em.findOne(PaymentEntity, { id: row.paymentId }) : null;
+      // A plugin settles only its own gateway's transactions: another plugin's look as absent as another tenant's.
+      if (!row || !payment || (bound && (await methodRow(em, payment.paymentMethodId, true)).pluginName !== bound.pluginName)) throw noSuchPayment(transactionId);
+      // Checked again under the account lock (resume): a transaction settled meanwhile is refused, never settled twice.
+      const begun = await path.resume(ctx, { paymentId: payment.id }, (rows) => {
+        const found = rows.find((t) => t.id === transactionId);
+        if (found?.transactionStatus !== 'PENDING') throw new BillingError('PAYMENT_NO_SUCH_SUCCESS_PAYMENT', `Payment ${payment.id} did not succeed`, { paymentId: payment.id, transactionId });
+        return found;
+      });
+      return settle(ctx, begun, local(begun, isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE'));
     },
 
     async cancelScheduledPaymentTransaction(ctx, by) {
@@ -209,14 +276,14 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
 
     async listAccountPayments(ctx, accountId, options) {
       const em = readEm(db, ctx);
-      return load(em, await em.find(PaymentEntity, { accountId }, { orderBy: { recordId: 'asc' } }), options);
+      return load(ctx, em, await em.find(PaymentEntity, { accountId }, { orderBy: { recordId: 'asc' } }), 'many', options);
     },
 
     async listPayments(ctx, page, options) {
       const em = readEm(db, ctx);
       const where = options?.pluginName ? { paymentMethodId: { $in: (await em.find(PaymentMethodEntity, { pluginName: options.pluginName }, { fields: ['id'] })).map((m) => m.id) } } : {};
       const [rows, total] = await em.findAndCount(PaymentEntity, where, { orderBy: { recordId: 'asc' }, offset: page.offset, limit: page.limit });
-      return { items: await load(em, rows, options), total, offset: page.offset, max: await em.count(PaymentEntity, {}) };
+      return { items: await load(ctx, em, rows, 'many', options), total, offset: page.offset, max: await em.count(PaymentEntity, {}) };
     },
 
     async searchPayments(ctx, searchKey, page, options) {
@@ -224,7 +291,7 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
       const number = /^\d+$/.test(searchKey) ? Number(searchKey) : null;
       const where = { $or: [{ id: searchKey }, { externalKey: searchKey }, { accountId: searchKey }, { stateName: searchKey }, { currency: searchKey }, ...(number !== null ? [{ recordId: number }] : [])] };
       const [rows, total] = await em.findAndCount(PaymentEntity, where, { orderBy: { recordId: 'asc' }, offset: page.offset, limit: page.limit });
-      return { items: await load(em, rows, options), total, offset: page.offset, max: await em.count(PaymentEntity, {}) };
+      return { items: await load(ctx, em, rows, 'many', options), total, offset: page.offset, max: await em.count(PaymentEntity, {}) };
     },
   };
 

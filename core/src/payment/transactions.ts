@@ -236,6 +236,9 @@ export function createTransactionPath(deps: PaymentDeps) {
         throw new BillingError('PAYMENT_INVALID_OPERATION', `Invalid payment transition ${row.transactionType} from state ${payment.stateName}`, { transactionId: row.id, status: row.transactionStatus });
       }
       const method = await methodRow(tx, payment.paymentMethodId, true);
+      // The first call's properties (an invoice payment's IPCD_INVOICE_ID among them), so settling it later
+      // updates what the first call would have (the invoice's ATTEMPT row, its retries).
+      const attempt = row.attemptId ? await tx.findOne(PaymentAttemptEntity, { id: row.attemptId }) : null;
       const now = clock.now().toJSDate();
       payment.inFlightTransactionId = row.id;
       payment.inFlightSince = now;
@@ -243,7 +246,8 @@ export function createTransactionPath(deps: PaymentDeps) {
       await tx.flush();
       return {
         accountId: account.id, accountRecordId: account.recordId, paymentId: payment.id, transactionId: row.id, paymentMethodId: method.id, pluginName: method.pluginName,
-        type: row.transactionType as TransactionType, amount: new Decimal(row.amount), currency: row.currency, properties: [],
+        type: row.transactionType as TransactionType, amount: new Decimal(row.amount), currency: row.currency,
+        properties: (attempt?.pluginProperties ?? []).map((p): PaymentPluginProperty => ({ key: p.key, value: p.value ?? null })),
       };
     });
   }

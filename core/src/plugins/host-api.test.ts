@@ -90,3 +90,25 @@ describe('the host API seen from a plugin worker', () => {
     expect(logs).toEqual(['host-caller debug checked']);
   });
 });
+
+describe('ctx.killbill.notifyPendingTransaction on the host', () => {
+  const settled = { kbPaymentId: 'pay-1', kbTransactionId: 'tx-1', transactionType: 'PURCHASE', status: 'SUCCESS' } as const;
+
+  it('needs the payments:notify permission, and hands the payment domain the call\'s tenant and the plugin\'s name', async () => {
+    const { backend } = memoryBackend();
+    const calls: [number, string, string, boolean][] = [];
+    const withPayments: HostBackend = { ...backend, notifyPendingTransaction: async (ctx, pluginName, transactionId, isSuccess) => (calls.push([ctx.tenant.recordId, pluginName, transactionId, isSuccess]), settled) };
+    const refused = createHostApi({ pluginName: 'gw', permissions: ['storage'], ctx: tenantCtx(7), backend: withPayments });
+    await expect(refused.$notifyPendingTransaction('tx-1', true)).rejects.toMatchObject({ code: 'SECURITY_NOT_ENOUGH_PERMISSIONS' });
+    const host = createHostApi({ pluginName: 'gw', permissions: ['payments:notify'], ctx: tenantCtx(7), backend: withPayments });
+    expect(await host.$notifyPendingTransaction('tx-1', true)).toEqual(settled);
+    await expect(host.$notifyPendingTransaction('tx-1', 'yes' as unknown as boolean)).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
+    expect(calls).toEqual([[7, 'gw', 'tx-1', true]]);
+  });
+
+  it('is refused where no payment domain runs, and on a call without a tenant', async () => {
+    const { backend } = memoryBackend();
+    await expect(createHostApi({ pluginName: 'gw', permissions: ['payments:notify'], ctx: tenantCtx(7), backend }).$notifyPendingTransaction('tx-1', true)).rejects.toMatchObject({ code: 'PAYMENT_NO_SUCH_PAYMENT' });
+    await expect(createHostApi({ pluginName: 'gw', permissions: ['payments:notify'], ctx: null, backend }).$notifyPendingTransaction('tx-1', true)).rejects.toMatchObject({ code: 'TENANT_NOT_SUPPLIED' });
+  });
+});

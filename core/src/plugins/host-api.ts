@@ -10,7 +10,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { HOST_PERMISSIONS } from '@billwright/plugin-api';
-import type { AccountDto, HostMethod, HostRequest, HostResponse, HostShape } from '@billwright/plugin-api';
+import type { AccountDto, HostMethod, HostRequest, HostResponse, HostShape, NotifiedTransactionDto } from '@billwright/plugin-api';
 import { BillingError, isBillingError } from '../errors/billing-error.js';
 import type { ErrorCode } from '../errors/error-code.js';
 import type { TenantContext } from '../context.js';
@@ -23,6 +23,8 @@ export interface HostBackend {
   getTenantValues(ctx: TenantContext, key: string): Promise<readonly string[]>;
   getPluginValue(ctx: TenantContext, pluginName: string, key: string): Promise<string | null>;
   putPluginValue(ctx: TenantContext, pluginName: string, key: string, value: string): Promise<void>;
+  /** Settles a PENDING transaction of one of `pluginName`'s payment methods; absent where no payment domain runs (then refused). */
+  notifyPendingTransaction?(ctx: TenantContext, pluginName: string, transactionId: string, isSuccess: boolean): Promise<NotifiedTransactionDto>;
   log(pluginName: string, level: LogLevel, message: string, fields: Readonly<Record<string, unknown>>): void;
 }
 
@@ -66,6 +68,14 @@ export function createHostApi(binding: HostApiBinding): HostShape {
     },
     async $putPluginValue(key, value) {
       return backend.putPluginValue(guard('$putPluginValue'), pluginName, key, value);
+    },
+    async $notifyPendingTransaction(kbTransactionId, isSuccess) {
+      const ctx = guard('$notifyPendingTransaction');
+      if (typeof kbTransactionId !== 'string' || typeof isSuccess !== 'boolean') {
+        throw new BillingError('INVALID_PARAMETER', 'notifyPendingTransaction takes a transaction id and a boolean isSuccess', { pluginName });
+      }
+      if (!backend.notifyPendingTransaction) throw new BillingError('PAYMENT_NO_SUCH_PAYMENT', `Payment ${kbTransactionId} does not exist`, { pluginName });
+      return backend.notifyPendingTransaction(ctx, pluginName, kbTransactionId, isSuccess);
     },
     async $log(level, message, fields) {
       backend.log(pluginName, level, message, fields ?? {});

@@ -46,4 +46,12 @@ describe('plugin manifest', () => {
     expect(refusal(pkg({ ...valid, permissions: ['root'] })).message).toContain('unknown permission "root"');
     expect(refusal(pkg(valid, { main: '../outside.js' })).message).toContain('inside the package');
   });
+
+  it('refuses a package named like a built-in plugin, whatever its case', () => {
+    for (const name of ['__EXTERNAL_PAYMENT__', '__external_payment__', '__INVOICE_PAYMENT_CONTROL_PLUGIN__']) {
+      const err = refusal(pkg({ ...valid, name }));
+      expect(err.code).toBe('PLUGIN_RESERVED_NAME');
+      expect(err.message).toContain(`${name} is reserved`);
+    }
+  });
 });

@@ -26,6 +26,20 @@ const PERMISSIONS: readonly string[] = [...new Set(Object.values(HOST_PERMISSION
 /** Like Kill Bill plugin names (`killbill-stripe`, `__EXTERNAL_PAYMENT__`): safe in a path segment and a folder name. */
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
+/**
+ * Names the host keeps for its built-in plugins (payment/external-payment.ts, payment/control-plugins.ts):
+ * a package or a node command with one of them would shadow the built-in, which payment methods and
+ * invoice payments name. Compared without case, as Kill Bill's default provider `__external_payment__`.
+ */
+export const RESERVED_PLUGIN_NAMES: readonly string[] = ['__EXTERNAL_PAYMENT__', '__INVOICE_PAYMENT_CONTROL_PLUGIN__'];
+
+/** Refuses a built-in's name with PLUGIN_RESERVED_NAME (400). */
+export function checkPluginNameNotReserved(name: string): void {
+  if (RESERVED_PLUGIN_NAMES.includes(name.toUpperCase())) {
+    throw new BillingError('PLUGIN_RESERVED_NAME', `Plugin name ${name} is reserved for a plugin built into the server`, { pluginName: name });
+  }
+}
+
 /** Validates a parsed package.json; every refusal is a 400 naming the field and the package. */
 export function parseManifest(packageJson: unknown, source: string): PluginManifest {
   const refuse = (why: string): never => {
@@ -39,6 +53,7 @@ export function parseManifest(packageJson: unknown, source: string): PluginManif
   if (typeof name !== 'string' || !NAME.test(name)) {
     return refuse('"billwright.name" must be 1-64 letters, digits, "_", "-" or "." (not starting with "-" or ".")');
   }
+  checkPluginNameNotReserved(name);
   const version = packageJson['version'];
   if (typeof version !== 'string' || semver.valid(version) === null || version.includes('/')) {
     return refuse(`"version" must be a semver version (got ${JSON.stringify(version)})`);

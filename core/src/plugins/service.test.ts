@@ -77,6 +77,16 @@ describe('plugin service node commands', () => {
     expect((await b!.plugins.list()).map((s) => s.state)).toEqual(['RUNNING']);
   });
 
+  it('refuses every node command naming a built-in plugin before running or broadcasting it', async () => {
+    const [a, b] = nodes;
+    const before = (await b!.plugins.list()).map((s) => s.state);
+    for (const type of ['INSTALL_PLUGIN', 'START_PLUGIN', 'STOP_PLUGIN', 'RESTART_PLUGIN', 'UNINSTALL_PLUGIN'] as const) {
+      await expect(a!.plugins.command({ type, pluginName: '__EXTERNAL_PAYMENT__', pluginVersion: '1.0.0', pluginUri: join(work, 'src') }, false)).rejects.toMatchObject({ code: 'PLUGIN_RESERVED_NAME' });
+    }
+    await expect(a!.plugins.start('__external_payment__')).rejects.toMatchObject({ code: 'PLUGIN_RESERVED_NAME' });
+    expect((await b!.plugins.list()).map((s) => s.state)).toEqual(before);
+  });
+
   it('a node starting up starts what was selected for start', async () => {
     const plugins = createPluginService({ pluginsDir: join(work, 'b'), broadcast: null, logger, poolFactory: async (p) => fakePool(p.manifest.version) });
     await plugins.startAll();

@@ -6,6 +6,7 @@ import { BillingError, isBillingError } from '../errors/index.js';
 import type { HostShape } from '@billwright/plugin-api';
 import type { TenantContext } from '../context.js';
 import { createHostApi, type HostBackend } from './host-api.js';
+import { checkPluginNameNotReserved } from './manifest.js';
 import type { CircuitSnapshot } from './circuit-breaker.js';
 import { PluginPool } from './pool.js';
 import { PluginRegistry, type PluginPoolFactory } from './registry.js';
@@ -136,6 +137,7 @@ export function createPluginService(deps: {
     store,
     install: (source) => store.install(source),
     async start(name, version) {
+      checkPluginNameNotReserved(name);
       const plugin = await pick(name, version);
       await registry.start(plugin);
       await store.select(name, { version: plugin.manifest.version, started: true });
@@ -234,6 +236,8 @@ export function createPluginService(deps: {
   };
 
   async function apply(command: PluginCommand): Promise<void> {
+    // INSTALL_PLUGIN's package name is checked when its manifest is read (manifest.ts).
+    if (command.pluginName) checkPluginNameNotReserved(command.pluginName);
     switch (command.type) {
       case 'INSTALL_PLUGIN':
         if (!command.pluginUri) throw new BillingError('INVALID_PARAMETER', 'INSTALL_PLUGIN needs the nodeCommandProperty pluginUri, or pluginKey naming an npm package');

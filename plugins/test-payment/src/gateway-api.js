@@ -8,11 +8,20 @@
  * `"respondWith": { status, body, headers }` is answered exactly so (a gateway that wants a 202 or a
  * plain-text "[accepted]"), and a `kbPaymentId` field is reported back as the notification's payment.
  *
+ * A settle webhook, `{"kbPaymentId", "kbTransactionId", "settle": "processed" | "error"}`, is a gateway
+ * reporting that a PENDING transaction went through (or was declined): the ledger takes the new status and
+ * the host is told with ctx.killbill.notifyPendingTransaction (permission `payments:notify`), as a real
+ * gateway plugin settles from its webhook. Answered 200 with `settled` (the host's answer); a transaction
+ * the host no longer has PENDING is 200 too (the webhook came twice, or the janitor was first), any other
+ * refusal 422 with its code, so a gateway would retry.
+ *
  * buildFormDescriptor answers a POST form to the tenant's `formUrl` (config, default
  * https://test-payment.invalid/hpp) with the custom fields plus a one-time `token` and the account id,
  * and the properties it got.
  */
 import { randomUUID } from 'node:crypto';
+import { settleRecorded } from './ledger.js';
+import { settings } from './settings.js';
 
 /** @typedef {import('@billwright/plugin-api').PluginContext} PluginContext */
 /** @typedef {import('@billwright/plugin-api').PluginProperty} PluginProperty */
@@ -49,6 +58,11 @@ export async function processNotification({ notification, headers, properties },
 
   const parsed = jsonObject(notification);
   const kbPaymentId = typeof parsed?.['kbPaymentId'] === 'string' ? parsed['kbPaymentId'] : null;
+  const settle = parsed?.['settle'];
+  const kbTransactionId = parsed?.['kbTransactionId'];
+  if ((settle === 'processed' || settle === 'error') && kbPaymentId !== null && typeof kbTransactionId === 'string') {
+    return settleFromWebhook(ctx, received, kbPaymentId, kbTransactionId, settle === 'processed');
+  }
   const steer = parsed?.['respondWith'];
   if (typeof steer === 'object' && steer !== null) {
     const r = /** @type {{ status?: number, body?: string | null, headers?: Record<string, string | string[]> }} */ (steer);
@@ -61,6 +75,29 @@ export async function processNotification({ notification, headers, properties },
     kbPaymentId,
     properties: [{ key: 'test.signature', value: received.signature }],
   };
+}
+
+/**
+ * @param {PluginContext} ctx
+ * @param {Record<string, unknown>} received
+ * @param {string} kbPaymentId
+ * @param {string} kbTransactionId
+ * @param {boolean} isSuccess
+ * @returns {Promise<NotificationResult>}
+ */
+async function settleFromWebhook(ctx, received, kbPaymentId, kbTransactionId, isSuccess) {
+  const s = settings(ctx, []);
+  await settleRecorded(ctx, kbPaymentId, kbTransactionId, isSuccess ? { status: 'PROCESSED', gatewayErrorCode: null, gatewayError: null } : { status: 'ERROR', gatewayErrorCode: s.declineCode, gatewayError: s.declineMessage });
+  try {
+    const settled = await ctx.killbill.notifyPendingTransaction(kbTransactionId, isSuccess);
+    return { status: 200, body: JSON.stringify({ ...received, settled }), headers: {}, kbPaymentId };
+  } catch (err) {
+    // A HostCallError (by name: the package has no runtime dependency on plugin-api) carries the host's code.
+    const code = err instanceof Error && err.name === 'HostCallError' && 'code' in err ? String(err.code) : null;
+    if (code === null) throw err;
+    const status = code === 'PAYMENT_NO_SUCH_SUCCESS_PAYMENT' ? 200 : 422;
+    return { status, body: JSON.stringify({ ...received, settled: null, refused: code }), headers: {}, kbPaymentId };
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GatewayNotificationDto, HostedPaymentPageFormDescriptorDto } from '@billwright/plugin-api';
+import type { GatewayNotificationDto, HostedPaymentPageFormDescriptorDto, PaymentTransactionInfoDto } from '@billwright/plugin-api';
 import { createTestHost } from '@billwright/plugin-api/test-host';
 import { describe, expect, it } from 'vitest';
 import plugin from './index.js';
@@ -31,6 +31,39 @@ describe('test-payment gateway notifications and hosted pages', () => {
   it('answers as the body asks with respondWith, and reports the kbPaymentId it names', async () => {
     const body = JSON.stringify({ kbPaymentId: 'p-1', respondWith: { status: 202, body: '[accepted]', headers: { 'Content-Type': 'text/plain', 'X-Seen': ['a', 'b'] } } });
     expect(await notify(host(), body)).toEqual({ status: 202, body: '[accepted]', headers: { 'Content-Type': 'text/plain', 'X-Seen': ['a', 'b'] }, kbPaymentId: 'p-1', properties: [] });
+  });
+
+  it('settles a PENDING transaction from a settle webhook: the ledger reports it PROCESSED and the host is notified once', async () => {
+    const h = host();
+    const pending = await h.purchase({ amount: '25.00', properties: [{ key: 'test.mode', value: 'pending' }] });
+    h.addPendingTransaction({ kbPaymentId: pending.kbPaymentId, kbTransactionId: pending.kbTransactionPaymentId, transactionType: 'PURCHASE' });
+    const webhook = JSON.stringify({ kbPaymentId: pending.kbPaymentId, kbTransactionId: pending.kbTransactionPaymentId, settle: 'processed' });
+    const answer = await notify(h, webhook);
+    expect(answer).toMatchObject({ status: 200, kbPaymentId: pending.kbPaymentId });
+    expect(JSON.parse(answer.body!).settled).toEqual({ kbPaymentId: pending.kbPaymentId, kbTransactionId: pending.kbTransactionPaymentId, transactionType: 'PURCHASE', status: 'SUCCESS' });
+    expect(h.notified()).toHaveLength(1);
+    const info = (await h.call('$getPaymentInfo', accountId, pending.kbPaymentId, [])) as PaymentTransactionInfoDto[];
+    expect(info.map((t) => t.status)).toEqual(['PROCESSED']);
+    // The same webhook again: nothing left PENDING on the host, still a 200 so the gateway stops sending it.
+    const again = await notify(h, webhook);
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.body!)).toMatchObject({ settled: null, refused: 'PAYMENT_NO_SUCH_SUCCESS_PAYMENT' });
+    expect(h.notified()).toHaveLength(1);
+  });
+
+  it('declines a PENDING transaction from an error webhook with the configured gateway error, and needs the payments:notify permission', async () => {
+    const h = host('declineCode=expired_card');
+    const pending = await h.authorize({ amount: '3.00', properties: [{ key: 'test.mode', value: 'pending' }] });
+    h.addPendingTransaction({ kbPaymentId: pending.kbPaymentId, kbTransactionId: pending.kbTransactionPaymentId, transactionType: 'AUTHORIZE' });
+    const answer = await notify(h, JSON.stringify({ kbPaymentId: pending.kbPaymentId, kbTransactionId: pending.kbTransactionPaymentId, settle: 'error' }));
+    expect(JSON.parse(answer.body!).settled).toMatchObject({ status: 'PAYMENT_FAILURE' });
+    const info = (await h.call('$getPaymentInfo', accountId, pending.kbPaymentId, [])) as PaymentTransactionInfoDto[];
+    expect(info.map((t) => [t.status, t.gatewayErrorCode])).toEqual([['ERROR', 'expired_card']]);
+
+    const unprivileged = createTestHost({ plugin, accounts: [{ accountId }], permissions: ['storage'] });
+    const denied = await notify(unprivileged, JSON.stringify({ kbPaymentId: 'p', kbTransactionId: 't', settle: 'processed' }));
+    expect(denied.status).toBe(422);
+    expect(JSON.parse(denied.body!)).toMatchObject({ refused: 'PERMISSION_DENIED' });
   });
 
   it('builds a POST form to the configured URL with the custom fields, a token and the account', async () => {

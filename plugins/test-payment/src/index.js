@@ -72,7 +72,8 @@ function transaction(type) {
 
     const amount = 'amount' in req ? (mode === 'partial' && s.partialAmount !== null ? s.partialAmount : req.amount) : null;
     const currency = 'currency' in req ? req.currency : null;
-    const refused = refusal(await transactionsOf(ctx, req.kbPaymentId), type, amount);
+    const recorded = await transactionsOf(ctx, req.kbPaymentId);
+    const refused = refusal(recorded, type, amount);
     const declined = refused ?? (mode === 'decline' ? { code: s.declineCode, message: s.declineMessage } : null);
     const status = declined ? 'ERROR' : STATUS[/** @type {keyof typeof STATUS} */ (mode)];
 
@@ -93,7 +94,7 @@ function transaction(type) {
       secondPaymentReferenceId: null,
       properties: [{ key: 'test.mode', value: mode }],
     };
-    await record(ctx, result);
+    await record(ctx, result, recorded);
     return result;
   };
 }

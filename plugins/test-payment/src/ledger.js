@@ -45,9 +45,10 @@ export function transactionsOf(ctx, paymentId) {
 /**
  * @param {PluginContext} ctx
  * @param {PaymentTransactionInfoDto} transaction
+ * @param {readonly PaymentTransactionInfoDto[]} [recorded] what the caller has just read for this payment (saves a read)
  */
-export async function record(ctx, transaction) {
-  const all = await transactionsOf(ctx, transaction.kbPaymentId);
+export async function record(ctx, transaction, recorded) {
+  const all = recorded ?? (await transactionsOf(ctx, transaction.kbPaymentId));
   await ctx.killbill.putPluginValue(paymentKey(transaction.kbPaymentId), JSON.stringify([...all, transaction]));
   if (transaction.firstPaymentReferenceId !== null) {
     await ctx.killbill.putPluginValue(referenceKey(transaction.firstPaymentReferenceId), transaction.kbPaymentId);
@@ -134,4 +135,22 @@ export function methodOf(ctx, methodId) {
  */
 export function methodsOf(ctx, accountId) {
   return readJson(ctx, accountMethodsKey(accountId), /** @type {string[]} */ ([]));
+}
+
+/**
+ * A webhook's news about a PENDING transaction: the recorded answer takes the settled status (a decline
+ * with the gateway's error), so getPaymentInfo reports it. Returns false when the ledger has no such
+ * PENDING transaction.
+ * @param {PluginContext} ctx
+ * @param {string} paymentId
+ * @param {string} transactionId
+ * @param {{ status: 'PROCESSED' | 'ERROR', gatewayErrorCode: string | null, gatewayError: string | null }} outcome
+ */
+export async function settleRecorded(ctx, paymentId, transactionId, outcome) {
+  const all = await transactionsOf(ctx, paymentId);
+  const at = all.findIndex((t) => t.kbTransactionPaymentId === transactionId && t.status === 'PENDING');
+  if (at < 0) return false;
+  const next = all.map((t, i) => (i === at ? { ...t, ...outcome } : t));
+  await ctx.killbill.putPluginValue(paymentKey(paymentId), JSON.stringify(next));
+  return true;
 }

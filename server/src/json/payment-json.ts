@@ -7,9 +7,9 @@ import { auditLogJson } from './audit.js';
  * (kb:jaxrs/.../json/*.java), field for field and in the same order. Amounts stay decimal.js values
  * (kbJson writes them as exact JSON numbers); instants are ISO-8601 UTC.
  *
- * As Kill Bill's PaymentRefresher, the plugin's side of a transaction (first/second payment reference ids,
- * properties) shows only when the payment was read withPluginInfo, and paymentAttempts only withAttempts;
- * otherwise they are null.
+ * As Kill Bill's PaymentTransactionJson, the plugin's side of a transaction (first/second payment reference
+ * ids, properties) is what the plugin reported when the payment was read withPluginInfo (the transaction's
+ * paymentInfoPlugin), and paymentAttempts show only withAttempts; otherwise they are null.
  */
 
 export interface PaymentJsonOptions {
@@ -34,6 +34,7 @@ function logsOf(logs: AuditLogsById, id: string) {
 }
 
 export function paymentTransactionJson(tx: PaymentTransaction, logs: AuditLogsById = NO_LOGS, withPluginInfo = false) {
+  const info = withPluginInfo ? tx.paymentInfoPlugin : null;
   return {
     transactionId: tx.id,
     transactionExternalKey: tx.externalKey,
@@ -48,9 +49,9 @@ export function paymentTransactionJson(tx: PaymentTransaction, logs: AuditLogsBy
     status: tx.status,
     gatewayErrorCode: tx.gatewayErrorCode,
     gatewayErrorMsg: tx.gatewayErrorMsg,
-    firstPaymentReferenceId: withPluginInfo ? tx.firstPaymentReferenceId : null,
-    secondPaymentReferenceId: withPluginInfo ? tx.secondPaymentReferenceId : null,
-    properties: withPluginInfo ? tx.properties.map(pluginPropertyJson) : null,
+    firstPaymentReferenceId: info?.firstPaymentReferenceId ?? null,
+    secondPaymentReferenceId: info?.secondPaymentReferenceId ?? null,
+    properties: info ? info.properties.map(pluginPropertyJson) : null,
     auditLogs: logsOf(logs, tx.id),
   };
 }
