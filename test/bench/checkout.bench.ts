@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
+import { SERVER_NODE_FLAGS } from '../support/node-flags.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 8);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
@@ -130,7 +131,7 @@ async function startBillwright(pluginsDir: string): Promise<{ child: ChildProces
   const port = randomPort();
   // BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
   const profile = process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : [];
-  const child = spawn(process.execPath, [...profile, 'server/dist/main.js'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, 'server/dist/main.js'], {
     cwd: root,
     env: { ...process.env, KB_HTTP_PORT: String(port), KB_HTTP_HOST: '127.0.0.1', KB_DB_URL: `${DB_HOST}/${db}`, KB_REDIS_URL: 'redis://127.0.0.1:6379/2', KB_LOG_LEVEL: 'warn', KB_PLUGINS_DIR: pluginsDir },
     stdio: ['ignore', 'ignore', 'inherit'],

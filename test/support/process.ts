@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from './node-flags.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TEST_REDIS_URL } from './db.js';
@@ -25,7 +26,7 @@ export interface ServerProcess {
 /** Starts `node server/dist/main.js` as `npm start` does, on a free-ish port, with the given settings. */
 export function startServerProcess(dbUrl: string, env: Record<string, string> = {}): ServerProcess {
   // Port 0: the server takes a free port and logs it ('listening', url); a port picked here could collide.
-  const child = spawn(process.execPath, ['server/dist/main.js'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'server/dist/main.js'], {
     cwd: root,
     env: { ...process.env, KB_HTTP_PORT: '0', KB_HTTP_HOST: '127.0.0.1', KB_DB_URL: dbUrl, KB_REDIS_URL: TEST_REDIS_URL, KB_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

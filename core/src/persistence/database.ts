@@ -24,6 +24,12 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** mysql2's `queryFormat`: finished SQL unchanged; values, if a caller ever passes some, substituted as mysql2 would. */
+function sendAsIs(sql: string, values: unknown): string {
+  if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return sql;
+  return mysql.format(sql, values as Parameters<typeof mysql.format>[1], false, '+00:00');
+}
+
 /**
  * Opens the database named by the URL, creating it if it is missing, and brings its schema up to date
  * with the committed migrations (never `schema:update`). Logs each migration it applies.
@@ -48,6 +54,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     discovery: { warnWhenNoEntities: false },
     logger: (message: string) => log.debug(message),
     pool: { min: 1, max: options.poolSize ?? 20 },
+    // MikroORM inlines every parameter itself (Platform.formatQuery) and hands knex finished SQL, yet mysql2
+    // still scans the whole text for `?` placeholders, quote by quote (sql-escaper), before sending it: for
+    // a 1,000-row INSERT that scan cost more than building the statement (1.5 s of a 30,000-item run).
+    // With no values there is nothing to substitute, so the text goes out as it is.
+    driverOptions: { connection: { queryFormat: sendAsIs } },
     migrations: {
       migrationsList: options.migrations.map((m) => ({ name: m.name, class: m.class })),
       transactional: false,
