@@ -141,7 +141,7 @@ if (QUERIES) {
 
 function reportStatements(label: string): void {
   if (!QUERIES) return;
-  const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env["BENCH_QUERIES_TOP"] ?? 12));
   const total = [...statements.values()].reduce((a, b) => a + b, 0);
   log(`    statements during ${label}: ${total}`);
   for (const [shape, n] of top) log(`      ${String(n).padStart(7)}  ${shape}`);

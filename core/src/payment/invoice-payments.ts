@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { TransactionPropagation, type EntityManager } from '@mikro-orm/core';
 import { Decimal } from 'decimal.js';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
@@ -8,6 +8,7 @@ import type { Clock } from '../clock/clock.js';
 import type { CallContext } from '../context.js';
 import { scheduleNotification, type NotificationQueue } from '../notification/queue.js';
 import { readEm } from '../persistence/scope.js';
+import { bindWriteContext } from '../persistence/write-context.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
 import { newId } from '../values/ids.js';
 import { INVOICE_CONTROL_PLUGIN } from './control-plugins.js';
@@ -85,9 +86,33 @@ export function registerInvoicePayments(deps: InvoicePaymentDeps): InvoicePaymen
   const schedulePayment = (em: EntityManager, ctx: CallContext, accountRecordId: number | null, invoiceId: string) =>
     scheduleNotification(em, ctx, clock, { queueName: INVOICE_PAYMENT_QUEUE, effectiveDate: clock.now(), accountRecordId, payload: { invoiceId } });
 
+  // Kill Bill's InvoiceHandler pays on the INVOICE_CREATION bus event itself. Step (a) runs here, in the event's
+  // transaction (the account lock held), in a savepoint: if it fails, only it is undone and the payment goes to
+  // the queue instead, which retries it on its own (the event's other consumers are not failed with it). A
+  // notification per invoice used to carry every payment, even the ones with nothing to do (no payment
+  // method, AUTO_PAY_OFF, nothing owed): a fire of its own per invoice, a quarter of a bill run's statements.
   deps.bus.subscribe('payment-invoice-creation', ['INVOICE_CREATION'], async (em, event, ctx) => {
-    if (!event.objectId) return;
-    schedulePayment(em, ctx, event.accountRecordId, event.objectId);
+    const invoiceId = event.objectId;
+    if (!invoiceId) return;
+    let begun: Begun | null;
+    try {
+      begun = await em.transactional(
+        (inner) => {
+          bindWriteContext(inner, ctx);
+          return beginInvoicePayment(inner, ctx, invoiceId);
+        },
+        { propagation: TransactionPropagation.NESTED },
+      );
+    } catch (err) {
+      logger.warn({ err, invoiceId }, 'invoice payment could not start on the invoice event; queued for a retry');
+      schedulePayment(em, ctx, event.accountRecordId, invoiceId);
+      return;
+    }
+    if (begun) {
+      const started = begun;
+      inFlight++;
+      void continueAfterCommit(ctx, started, invoiceId).finally(() => inFlight--);
+    }
   });
 
   // AUTO_PAY_OFF removed: the invoices it held back are paid now (Kill Bill's PaymentTagHandler).
