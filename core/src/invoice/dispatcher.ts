@@ -7,7 +7,7 @@ import type { CallContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
 import { AccountTime, type LocalDate } from '../subscription/account-time.js';
 import type { BillingEvent } from '../subscription/billing-events.js';
-import { controlTagsIn, objectsWithControlTag } from '../tag/control-tag-reads.js';
+import { accountRunTags, objectsWithControlTag } from '../tag/control-tag-reads.js';
 import type { AccountId } from '../values/ids.js';
 import { newId } from '../values/ids.js';
 import { accountCbaOf, invoiceAmounts } from './balance.js';
@@ -20,7 +20,7 @@ import type { Invoice, InvoiceItem, InvoiceStatus } from './invoice.js';
 import { scheduleNextBilling } from './next-billing.js';
 import { insertTrackingRecords } from './tracking.js';
 import { usageForRun, withUsageDates } from './usage/run-hook.js';
-import { isParked, unparkAccount } from '../tag/park.js';
+import { unparkAccount } from '../tag/park.js';
 import type { AdditionalItem } from './plugin-hook.js';
 import { insertInvoice, insertItems, loadAccountInvoices, loadInvoice, loadInvoiceRow, setInvoiceStatus, type NewItem } from './store.js';
 
@@ -79,19 +79,19 @@ export function createDispatcher(deps: DispatcherDeps) {
       throw new BillingError('INVOICE_TARGET_DATE_TOO_FAR_IN_THE_FUTURE', `The target date was too far in the future. Target Date: ${targetDate}`, { targetDate });
     }
 
-    const accountTags = (await controlTagsIn(em, [account.id])).get(account.id) ?? new Set();
+    const { control: accountTags, parked } = await accountRunTags(em, account.id);
     if (req.origin !== 'API') {
       if (accountTags.has('AUTO_INVOICING_OFF')) {
         // Kill Bill stores the account BCD before it looks at the tag (InvoiceDispatcher.processAccount calls
         // getBillingEventsForAccountAndUpdateAccountBCD first), so the catch-up run later bills on that BCD.
         if (!dryRun && account.billCycleDayLocal === 0) {
-          const { accountBcdToPersist } = await subscriptions.billingEvents(ctx, account.id, em);
+          const { accountBcdToPersist } = await subscriptions.billingEvents(ctx, account, em);
           if (accountBcdToPersist !== null) await accounts.setBillCycleDayIn(em, ctx, account.id, accountBcdToPersist);
         }
         logger.info({ accountId: account.id, origin: req.origin }, 'invoice run skipped: account is AUTO_INVOICING_OFF');
         return { kind: 'SKIPPED', reason: 'AUTO_INVOICING_OFF' };
       }
-      if (!dryRun && (await isParked(em, account.id))) {
+      if (!dryRun && parked) {
         logger.warn({ accountId: account.id, origin: req.origin, targetDate }, 'invoice run skipped: account is parked (__PARK__) until an API run succeeds');
         return { kind: 'SKIPPED', reason: 'PARKED' };
       }
@@ -109,7 +109,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
     }
 
-    const billing = await subscriptions.billingEvents(ctx, account.id, em);
+    const billing = await subscriptions.billingEvents(ctx, account, em);
     // Subscriptions of bundles tagged AUTO_INVOICING_OFF: their events and items are left out (§4.9).
     const offBundles = await objectsWithControlTag(em, 'AUTO_INVOICING_OFF', [...new Set(billing.events.map((e) => e.bundleId))]);
     const skipped = new Set(billing.events.filter((e) => offBundles.has(e.bundleId)).map((e) => e.subscriptionId));

@@ -55,7 +55,8 @@ export interface SubscriptionService {
   /** An unknown account is ACCOUNT_DOES_NOT_EXIST_FOR_ID. */
   accountBundles(ctx: TenantContext, accountId: AccountId, filter: AccountBundlesFilter): Promise<Bundle[]>;
   /** What invoicing bills (and the account BCD its first run stores), for one account; `em`: read inside the caller's transaction. */
-  billingEvents(ctx: TenantContext, accountId: AccountId, em?: EntityManager): Promise<BillingEvents>;
+  /** `account`: its id, or the account the caller has just read in `em` (an invoice run: saves reading it again). */
+  billingEvents(ctx: TenantContext, account: AccountId | Account, em?: EntityManager): Promise<BillingEvents>;
   /** Invoicing's write of the subscriptions' charged-through dates, inside its transaction (subscription id → instant). */
   setChargedThroughDates(em: EntityManager, ctx: CallContext, dates: ReadonlyMap<string, DateTime>): Promise<void>;
   /** PUT /bundles/{id}/pause and /resume: ENT_BLOCKED / ENT_CLEAR on the bundle, now or at the requested day. */
@@ -227,8 +228,8 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps): Subscr
       return views(ctx, accountId, readEm(db, ctx), (b) => (filter.externalKey === undefined || b.externalKey === filter.externalKey) && (ids === null || ids.has(b.id)));
     },
 
-    async billingEvents(ctx, accountId, em) {
-      const account = await accounts.getById(ctx, accountId);
+    async billingEvents(ctx, accountOrId, em) {
+      const account = typeof accountOrId === 'string' ? await (em ? accounts.getIn(em, accountOrId) : accounts.getById(ctx, accountOrId)) : accountOrId;
       const rows = await loadAccountRows(em ?? readEm(db, ctx), account.recordId);
       const time = new AccountTime(account.timeZone, account.referenceTime);
       if (rows.subscriptions.length === 0) return { events: [], accountBcdToPersist: null };

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { CONTROL_TAGS, controlTag, controlTagById, type ControlTagName } from './control-tags.js';
+import { CONTROL_TAGS, controlTag, controlTagById, PARK_TAG, type ControlTagName } from './control-tags.js';
 import { TagEntity } from './model.js';
 
 /**
@@ -27,4 +27,20 @@ export async function objectsWithControlTag(em: EntityManager, name: ControlTagN
   if (objectIds.length === 0) return new Set();
   const rows = await em.find(TagEntity, { objectId: { $in: [...new Set(objectIds)] }, tagDefinitionId: controlTag(name).id, isActive: true }, { fields: ['objectId'] });
   return new Set(rows.map((r) => r.objectId));
+}
+
+/**
+ * An invoice run's view of its account's tags in one read: its control tags, and whether it is parked
+ * (`__PARK__`, a system tag of its own, not a control tag).
+ */
+export async function accountRunTags(em: EntityManager, accountId: string): Promise<{ readonly control: Set<ControlTagName>; readonly parked: boolean }> {
+  const ids = [...CONTROL_TAGS.map((t) => t.id as string), PARK_TAG.id as string];
+  const rows = await em.find(TagEntity, { objectId: accountId, tagDefinitionId: { $in: ids }, isActive: true });
+  const control = new Set<ControlTagName>();
+  let parked = false;
+  for (const r of rows) {
+    if (r.tagDefinitionId === PARK_TAG.id) parked = true;
+    else control.add(controlTagById(r.tagDefinitionId)!.name as ControlTagName);
+  }
+  return { control, parked };
 }
