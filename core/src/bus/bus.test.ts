@@ -159,4 +159,23 @@ describe('the bus', () => {
       expect(list).toEqual([...list].sort((a, b) => a - b));
     }
   }, 60_000);
+  it('retires an event no consumer takes or listens for straight to history, and still hands the others to their consumers', async () => {
+    let listening = false;
+    const seen: string[] = [];
+    const bus = new Bus({ db, logger: pino({ level: 'silent' }), redisUrl: TEST_REDIS_URL, concurrency: 4 });
+    bus.subscribe('only-some', ['QUIET_TYPE'], async (_em, event) => void seen.push(`some:${String(event.payload['n'])}`), { listening: () => listening });
+    bus.subscribe('typed', ['LOUD_TYPE'], async (_em, event) => void seen.push(`typed:${String(event.payload['n'])}`));
+    await bus.start();
+    buses.push(bus);
+    await emit(accounts[0]!, 'q1' as unknown as number, 'QUIET_TYPE');
+    await emit(accounts[0]!, 'l1' as unknown as number, 'LOUD_TYPE');
+    await emit(accounts[0]!, 'n1' as unknown as number, 'NOBODY_TYPE');
+    await drained();
+    listening = true;
+    await emit(accounts[0]!, 'q2' as unknown as number, 'QUIET_TYPE');
+    await drained();
+    expect(seen).toEqual(['typed:l1', 'some:q2']);
+    const handled = (await db.fork().getConnection().execute("select event_type from bus_events_history where state = 'HANDLED' and event_type in ('QUIET_TYPE', 'LOUD_TYPE', 'NOBODY_TYPE') order by record_id")) as { event_type: string }[];
+    expect(handled.map((r) => r.event_type)).toEqual(['QUIET_TYPE', 'LOUD_TYPE', 'NOBODY_TYPE', 'QUIET_TYPE']);
+  }, 30_000);
 });

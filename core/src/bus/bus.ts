@@ -21,7 +21,15 @@ interface Consumer {
   readonly name: string;
   readonly eventTypes: ReadonlySet<string> | null;
   readonly handle: BusHandler;
+  readonly listening?: ListeningCheck;
 }
+
+/**
+ * Whether a consumer would do anything at all for a tenant now (push: the tenant has a callback; plugin
+ * events: a notification plugin runs). Asked when events are dispatched: an event that no consumer takes
+ * and none listening for is retired at once (bus/bus.ts, "quiet events").
+ */
+export type ListeningCheck = (tenant: TenantRef) => boolean | Promise<boolean>;
 
 interface AccountWork {
   readonly tenantRecordId: number;
@@ -78,9 +86,19 @@ export class Bus {
   }
 
   /** Registers a consumer (also after start: the next event it wants reaches it). `eventTypes` null: every event. */
-  subscribe(name: string, eventTypes: readonly string[] | null, handle: BusHandler): void {
+  subscribe(name: string, eventTypes: readonly string[] | null, handle: BusHandler, options: { listening?: ListeningCheck } = {}): void {
     if (this.#consumers.some((c) => c.name === name)) throw new Error(`bus consumer ${name} is registered twice`);
-    this.#consumers.push({ name, eventTypes: eventTypes ? new Set(eventTypes) : null, handle });
+    this.#consumers.push({ name, eventTypes: eventTypes ? new Set(eventTypes) : null, handle, ...(options.listening ? { listening: options.listening } : {}) });
+  }
+
+  /** Whether some consumer would act on an event of this type for this tenant now. */
+  async #anyoneFor(tenantRecordId: number, eventType: string): Promise<boolean> {
+    for (const c of this.#consumers) {
+      if (c.eventTypes !== null && !c.eventTypes.has(eventType)) continue;
+      if (!c.listening) return true;
+      if (await c.listening(await this.#tenants.get(tenantRecordId))) return true;
+    }
+    return false;
   }
 
   async start(): Promise<void> {
@@ -136,21 +154,30 @@ export class Bus {
       const conn = em.getConnection();
       const tx = em.getTransactionContext();
       const rows = (await conn.execute(
-        `select record_id, id, tenant_record_id, account_record_id from bus_events where ${resendBefore ? 'dispatched_date < ?' : 'dispatched_date is null'} order by record_id limit ? for update skip locked`,
+        `select record_id, id, tenant_record_id, account_record_id, event_type from bus_events where ${resendBefore ? 'dispatched_date < ?' : 'dispatched_date is null'} order by record_id limit ? for update skip locked`,
         resendBefore ? [resendBefore, BATCH] : [BATCH],
         'all',
         tx,
-      )) as { record_id: number | string; id: string; tenant_record_id: number | string; account_record_id: number | string | null }[];
+      )) as { record_id: number | string; id: string; tenant_record_id: number | string; account_record_id: number | string | null; event_type: string }[];
       if (rows.length === 0) return 0;
       if (resendBefore) this.#logger.warn({ rows: rows.length }, 're-sending bus events whose jobs were lost');
+      // Quiet events: no consumer takes the type, or the only ones that do are not listening for the tenant
+      // (no push callback, no notification plugin). Handling them would run no code but still cost a job, a
+      // transaction under the account lock and the move to history; they go to history here instead, as
+      // HANDLED. Their order against the account's other events does not matter: they have no effect.
+      const quiet: typeof rows = [];
+      const loud: typeof rows = [];
+      for (const r of rows) ((await this.#anyoneFor(Number(r.tenant_record_id), r.event_type)) ? loud : quiet).push(r);
+      if (quiet.length > 0) await retireQuiet(em, quiet.map((r) => r.record_id));
+      if (loud.length === 0) return rows.length;
       const suffix = resendBefore ? `-resent-${Date.now()}` : '';
       await this.#queue!.addBulk(
-        rows.map((r) => ({
+        loud.map((r) => ({
           id: `${r.id}${suffix}`,
           data: { tenantRecordId: Number(r.tenant_record_id), accountRecordId: nullableNumber(r.account_record_id) },
         })),
       );
-      await conn.execute(`update bus_events set dispatched_date = ? where record_id in (${rows.map(() => '?').join(',')})`, [new Date(), ...rows.map((r) => r.record_id)], 'run', tx);
+      await conn.execute(`update bus_events set dispatched_date = ? where record_id in (${loud.map(() => '?').join(',')})`, [new Date(), ...loud.map((r) => r.record_id)], 'run', tx);
       return rows.length;
     });
   }
@@ -225,6 +252,22 @@ function toEvent(row: Record<string, unknown>, tenant: TenantRef): BusEvent {
     userToken: (row['user_token'] as string | null) ?? null,
     createdDate: utcDate(row['created_date']),
   };
+}
+
+/** Quiet events (see #dispatchBatch) straight to history as HANDLED, in the dispatcher's claiming transaction. */
+async function retireQuiet(em: EntityManager, recordIds: readonly (number | string)[]): Promise<void> {
+  const conn = em.getConnection();
+  const tx = em.getTransactionContext();
+  const list = recordIds.map(() => '?').join(',');
+  await conn.execute(
+    `insert into bus_events_history (record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, state, attempts, last_error, handled_date)
+     select record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, 'HANDLED', attempts, last_error, ?
+     from bus_events where record_id in (${list})`,
+    [new Date(), ...recordIds],
+    'run',
+    tx,
+  );
+  await conn.execute(`delete from bus_events where record_id in (${list})`, [...recordIds], 'run', tx);
 }
 
 /** Moves an outbox row to history in the caller's transaction (which holds the account lock). */

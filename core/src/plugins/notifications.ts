@@ -72,15 +72,16 @@ export function createPluginNotificationService(deps: PluginNotificationDeps): P
   const lanes = new SerialLanes();
   const inFlight = new Map<Promise<void>, number>();
 
+  const notificationPlugins = () => plugins.runningPlugins().filter((p) => p.manifest.extensionPoints.includes('notification'));
   bus.subscribe('plugin-notifications', EXT_BUS_EVENT_TYPES, async (em, event, ctx) => {
-    const listeners = plugins.runningPlugins().filter((p) => p.manifest.extensionPoints.includes('notification'));
+    const listeners = notificationPlugins();
     if (listeners.length === 0) return;
     const dto = await eventDto(em, event);
     for (const p of listeners) {
       const key: PluginEventKey = { plugin: p.manifest.name, event: dto, attempt: 0 };
       scheduleNotification(em, ctx, clock, { queueName: PLUGIN_EVENT_QUEUE, effectiveDate: clock.now(), accountRecordId: event.accountRecordId, payload: { ...key } });
     }
-  });
+  }, { listening: () => notificationPlugins().length > 0 });
 
   notifications.register(PLUGIN_EVENT_QUEUE, async (_em, n, ctx) => {
     const key = readKey(n.payload);

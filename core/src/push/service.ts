@@ -9,6 +9,7 @@ import { scheduleNotification, type Notification, type NotificationQueue } from 
 import type { Database } from '../persistence/database.js';
 import { writeTx } from '../persistence/scope.js';
 import type { TenantService } from '../tenant/service.js';
+import { SYSTEM_SUBJECT } from '../security/subject.js';
 import { TenantKey, type TenantKeyValue } from '../tenant/tenant.js';
 import { postNotification, PUSH_TIMEOUT_MS, type PushNotificationKey } from './delivery.js';
 import { DEFAULT_PUSH_RETRIES, retryDelay } from './retries.js';
@@ -83,6 +84,9 @@ export function createPushNotificationService(deps: PushNotificationDeps): PushN
       const key: PushNotificationKey = { ...base, url, attempt: 0 };
       scheduleNotification(em, ctx, clock, { queueName: PUSH_NOTIFICATION_QUEUE, effectiveDate: clock.now(), accountRecordId: event.accountRecordId, payload: { ...key } });
     }
+  }, {
+    // A tenant without a callback gets nothing (above); said up front, its events need no handling at all.
+    listening: async (tenant) => (await tenants.getValues({ subject: SYSTEM_SUBJECT, userToken: 'bus', tenant }, TenantKey.PUSH_NOTIFICATION_CB)).values.length > 0,
   });
 
   notifications.register(PUSH_NOTIFICATION_QUEUE, async (_em, n, ctx) => {
