@@ -175,6 +175,8 @@ export const ErrorCode = {
   PAYMENT_PLUGIN_TIMEOUT: { code: 7100, className: 'PaymentApiException' },
   /** withPluginInfo on one payment: the plugin's getPaymentInfo failed. */
   PAYMENT_PLUGIN_GET_PAYMENT_INFO: { code: 7102, className: 'PaymentApiException' },
+  /** A payment search in one named plugin (pluginName): its searchPayments failed. */
+  PAYMENT_PLUGIN_SEARCH_PAYMENTS: { code: 7105, className: 'PaymentApiException' },
   PAYMENT_PLUGIN_API_ABORTED: { code: 7106, className: 'PaymentApiException' },
   PAYMENT_PLUGIN_EXCEPTION: { code: 7199, className: 'PaymentApiException' },
   /** A transaction with this key is being processed right now (another request, maybe on another node). */

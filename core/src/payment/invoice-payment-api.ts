@@ -34,7 +34,7 @@ export interface InvoicePaymentApiDeps {
   readonly clock: Clock;
   readonly path: TransactionPath;
   readonly callPlugin: (ctx: CallContext, begun: Begun) => Promise<GatewayResult>;
-  readonly payments: Pick<PaymentService, 'externalPaymentMethod' | 'getPayment' | 'chargeback' | 'chargebackReversal'>;
+  readonly payments: Pick<PaymentService, 'externalPaymentMethod' | 'getPayment' | 'listAccountPayments' | 'chargeback' | 'chargebackReversal'>;
   /** For payAllInvoices (unpaid invoices, the surplus credit). */
   readonly invoices: Pick<InvoiceService, 'accountInvoices' | 'createCredits'> | null;
 }
@@ -61,6 +61,10 @@ export function createInvoicePaymentApi(deps: InvoicePaymentApiDeps): InvoicePay
     return { payment: await withTarget(ctx, outcome.payment), transaction: outcome.transaction };
   }
 
+  /**
+   * GET /invoices/{id}/payments reads each payment alone, as Kill Bill's getPaymentsForInvoice does
+   * (paymentApi.getPayment per payment): withPluginInfo, a failing plugin fails the whole read (7102).
+   */
   async function paymentsOf(ctx: TenantContext, paymentIds: readonly (string | null | undefined)[], options: Parameters<PaymentService['getPayment']>[2]): Promise<InvoicePayment[]> {
     const ids = [...new Set(paymentIds.filter((id): id is string => typeof id === 'string'))];
     const out: InvoicePayment[] = [];
@@ -149,10 +153,16 @@ export function createInvoicePaymentApi(deps: InvoicePaymentApiDeps): InvoicePay
     },
 
     async accountInvoicePayments(ctx, accountId, options) {
+      // Kill Bill's AccountResource.getInvoicePayments: the account's payments as one list read
+      // (getAccountPayments: a failing plugin is logged and its payments shown without plugin info), each
+      // with the invoice of its ATTEMPT row, null for a payment that paid no invoice.
       const em = readEm(db, ctx);
       const account = await accountRow(em, accountId);
-      const rows = await em.find(InvoicePaymentEntity, { accountRecordId: account.recordId, type: 'ATTEMPT' }, { orderBy: { recordId: 'asc' }, fields: ['paymentId'] });
-      return paymentsOf(ctx, rows.map((r) => r.paymentId), options);
+      const payments = await deps.payments.listAccountPayments(ctx, accountId, options);
+      const rows = await em.find(InvoicePaymentEntity, { accountRecordId: account.recordId, type: 'ATTEMPT' }, { orderBy: { recordId: 'asc' }, fields: ['paymentId', 'invoiceId'] });
+      const targets = new Map<string, string>();
+      for (const r of rows) if (r.paymentId && !targets.has(r.paymentId)) targets.set(r.paymentId, r.invoiceId);
+      return payments.map((p) => ({ ...p, targetInvoiceId: targets.get(p.id) ?? null }));
     },
 
     async getInvoicePayment(ctx, paymentId, options) {

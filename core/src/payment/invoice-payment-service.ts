@@ -80,9 +80,9 @@ export interface InvoicePaymentService {
   payInvoice(ctx: CallContext, invoiceId: string, req: PayInvoiceRequest): Promise<InvoicePaymentOutcome | null>;
   /** Unpaid invoices oldest first; answers the invoices a payment was made for (empty: nothing to pay). */
   payAllInvoices(ctx: CallContext, accountId: string, req: PayAllInvoicesRequest): Promise<Invoice[]>;
-  /** GET /1.0/kb/invoices/{invoiceId}/payments: the payments with a row on the invoice. */
+  /** GET /1.0/kb/invoices/{invoiceId}/payments: the payments with a row on the invoice, each read alone (withPluginInfo: a failing plugin fails the read, 7102). */
   invoicePayments(ctx: TenantContext, invoiceId: string, options?: PaymentReadOptions): Promise<InvoicePayment[]>;
-  /** GET /1.0/kb/accounts/{accountId}/invoicePayments: the account's payments that paid an invoice. */
+  /** GET /1.0/kb/accounts/{accountId}/invoicePayments: all the account's payments as one list read (a failing plugin's shown without plugin info), targetInvoiceId null where none paid an invoice. */
   accountInvoicePayments(ctx: TenantContext, accountId: string, options?: PaymentReadOptions): Promise<InvoicePayment[]>;
   getInvoicePayment(ctx: TenantContext, paymentId: string, options?: PaymentReadOptions): Promise<InvoicePayment>;
   refund(ctx: CallContext, paymentId: string, req: InvoiceRefundRequest): Promise<InvoicePaymentOutcome>;

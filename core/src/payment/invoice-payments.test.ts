@@ -8,6 +8,7 @@ import type { BusEvent } from '../bus/event.js';
 import { BusEventEntity } from '../bus/model.js';
 import { systemClock } from '../clock/clock.js';
 import { InvoicePaymentEntity } from '../invoice/model.js';
+import { BillingError } from '../errors/index.js';
 import { loadInvoice, insertInvoice } from '../invoice/store.js';
 import type { NotificationHandler } from '../notification/queue.js';
 import { NotificationEntity } from '../notification/model.js';
@@ -34,13 +35,15 @@ const consumers: BusHandler[] = [];
 const queues = new Map<string, NotificationHandler>();
 let declining = false;
 let pending = false;
+let unknown = false;
+let infoFails = false;
 
 beforeAll(async () => {
   db = await openTestDatabase(import.meta.filename);
   const objects = new ObjectRegistry();
   accounts = createAccountService({ db, clock: systemClock, objects });
   const tenants = { getById: async (id: TenantId) => ({ recordId: 31, id, externalKey: null, apiKey: 'k', createdDate: new Date() }), getValues: async (_c: unknown, key: string) => ({ key, values: [] as string[] }) };
-  const real = createPaymentGateway({ plugins: { running: () => null, use: async () => { throw new Error('no worker plugins here'); }, hostFor: () => null }, tenants, logger });
+  const real = createPaymentGateway({ plugins: { running: () => null, runningPlugins: () => [], use: async () => { throw new Error('no worker plugins here'); }, hostFor: () => null }, tenants, logger });
   // A gateway that declines while `declining` is set, as a card gateway answering ERROR would.
   // Or answers PENDING while `pending` is set, as a bank transfer the gateway settles later.
   const gateway = {
@@ -48,7 +51,13 @@ beforeAll(async () => {
     transaction: async (c: Parameters<typeof real.transaction>[0], call: Parameters<typeof real.transaction>[1]) => {
       const answer = await real.transaction(c, call);
       if (declining) return { ...answer, status: 'PAYMENT_FAILURE' as const, processedAmount: new Decimal(0) };
+      if (unknown) return { ...answer, status: 'UNKNOWN' as const, processedAmount: new Decimal(0) };
       return pending ? { ...answer, status: 'PENDING' as const } : answer;
+    },
+    // A gateway that is down for reads while `infoFails` is set (withPluginInfo).
+    getPaymentInfo: async (...args: Parameters<typeof real.getPaymentInfo>) => {
+      if (infoFails) throw new BillingError('PAYMENT_PLUGIN_EXCEPTION', 'Plugin exception gateway down');
+      return real.getPaymentInfo(...args);
     },
   };
   payments = createPaymentService({
@@ -171,6 +180,43 @@ describe('invoice payments', () => {
     await expect(payments.notifyPendingTransactionOfStateChanged(ctx, transactionId, false)).rejects.toMatchObject({ code: 'PAYMENT_NO_SUCH_SUCCESS_PAYMENT' });
     const [read] = await payments.listAccountPayments(ctx, account.id);
     expect(read!.transactions.map((t) => t.status)).toEqual(['SUCCESS']);
+  });
+
+  it('refuses notifyStateChanged on an UNKNOWN transaction, as Kill Bill settles only PENDING ones (PAYMENT_NO_SUCH_SUCCESS_PAYMENT)', async () => {
+    const account = await accounts.create(ctx, { currency: 'USD' });
+    await payments.addPaymentMethod(ctx, { accountId: account.id, pluginName: EXTERNAL_PAYMENT_PLUGIN, isDefault: true });
+    unknown = true;
+    const hung = await payments.createPayment(ctx, { accountId: account.id, transactionType: 'PURCHASE', amount: new Decimal('3.00') }).finally(() => (unknown = false));
+    expect(hung.transaction.status).toBe('UNKNOWN');
+    await expect(payments.notifyStateChanged(ctx, hung.transaction.id, true)).rejects.toMatchObject({ code: 'PAYMENT_NO_SUCH_SUCCESS_PAYMENT' });
+    const paid = await payments.createPayment(ctx, { accountId: account.id, transactionType: 'PURCHASE', amount: new Decimal('2.00') });
+    await expect(payments.notifyStateChanged(ctx, paid.transaction.id, false)).rejects.toMatchObject({ code: 'PAYMENT_NO_SUCH_SUCCESS_PAYMENT' });
+    expect((await payments.getPayment(ctx, hung.payment.id)).transactions.map((t) => t.status)).toEqual(['UNKNOWN']);
+  });
+
+  it('settles a PENDING invoice payment through notifyStateChanged, paying the invoice', async () => {
+    const { account, invoice } = await pendingInvoicePayment('7.25');
+    const [payment] = await payments.listAccountPayments(ctx, account.id);
+    expect((await payments.notifyStateChanged(ctx, payment!.transactions[0]!.id, true)).transaction.status).toBe('SUCCESS');
+    expect((await loadInvoice(readEm(db, ctx), invoice.id))!.balance.toFixed(2)).toBe('0.00');
+    expect(await invoicePaymentRows(invoice.id)).toEqual([['ATTEMPT', '7.25', true, 'SUCCESS']]);
+  });
+
+  it('lists the account\'s invoice payments as one read, as Kill Bill: all its payments (null target for one of no invoice), a failing plugin\'s without plugin info', async () => {
+    const { account, invoice } = await committedInvoice('20.00');
+    await invoiceCreated(account.recordId, invoice.id);
+    const loose = await payments.createPayment(ctx, { accountId: account.id, transactionType: 'PURCHASE', amount: new Decimal('4.00') });
+    infoFails = true;
+    try {
+      const listed = await payments.invoicePayments.accountInvoicePayments(ctx, account.id, { withPluginInfo: true });
+      expect(listed.map((p) => [p.targetInvoiceId, p.purchasedAmount.toFixed(2), p.transactions[0]!.paymentInfoPlugin])).toEqual([[invoice.id, '20.00', null], [null, '4.00', null]]);
+      expect(listed[1]!.id).toBe(loose.payment.id);
+      // The invoice's own list reads each payment alone (getPaymentsForInvoice → getPayment), so it fails.
+      await expect(payments.invoicePayments.invoicePayments(ctx, invoice.id, { withPluginInfo: true })).rejects.toMatchObject({ code: 'PAYMENT_PLUGIN_GET_PAYMENT_INFO' });
+    } finally {
+      infoFails = false;
+    }
+    expect((await payments.invoicePayments.invoicePayments(ctx, invoice.id, { withPluginInfo: true })).map((p) => p.targetInvoiceId)).toEqual([invoice.id]);
   });
 
   it('does not pay for an account without a default method', async () => {

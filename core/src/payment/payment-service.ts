@@ -294,7 +294,11 @@ export interface PaymentService {
    * scheduled: nothing to do. An unknown id is PAYMENT_NO_SUCH_PAYMENT.
    */
   cancelScheduledPaymentTransaction(ctx: CallContext, by: { readonly transactionId: string } | { readonly transactionExternalKey: string }): Promise<void>;
-  /** POST /paymentTransactions/{id} (admin): force a PENDING/UNKNOWN transaction to SUCCESS or PAYMENT_FAILURE. */
+  /**
+   * POST /paymentTransactions/{id}: settle a PENDING transaction as SUCCESS or PAYMENT_FAILURE without calling
+   * the plugin. As Kill Bill (PaymentProcessor.notifyPendingPaymentOfStateChanged), any other status — UNKNOWN
+   * too — is PAYMENT_NO_SUCH_SUCCESS_PAYMENT (7024, 404).
+   */
   notifyStateChanged(ctx: CallContext, transactionId: string, isSuccess: boolean): Promise<TransactionOutcome>;
   /**
    * Kill Bill's PaymentApi.notifyPendingTransactionOfStateChanged, as a payment plugin calls it
@@ -312,6 +316,9 @@ export interface PaymentService {
   getPaymentByTransactionExternalKey(ctx: TenantContext, transactionExternalKey: string, options?: PaymentReadOptions): Promise<Payment>;
   listAccountPayments(ctx: TenantContext, accountId: string, options?: PaymentReadOptions): Promise<Payment[]>;
   listPayments(ctx: TenantContext, page: PageRequest, options?: PaymentReadOptions & { readonly pluginName?: string | null }): Promise<Page<Payment>>;
-  /** Id, payment number, external key, account id, state name, currency. */
-  searchPayments(ctx: TenantContext, searchKey: string, page: PageRequest, options?: PaymentReadOptions): Promise<Page<Payment>>;
+  /**
+   * Id, payment number, external key, account id, state name, currency; withPluginInfo or with a
+   * pluginName: what the payment plugins' searchPayments find instead (plugin-search.ts), as Kill Bill.
+   */
+  searchPayments(ctx: TenantContext, searchKey: string, page: PageRequest, options?: PaymentReadOptions & { readonly pluginName?: string | null }): Promise<Page<Payment>>;
 }

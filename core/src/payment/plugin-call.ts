@@ -59,10 +59,14 @@ export interface PaymentGateway {
   getPaymentMethodDetail(ctx: TenantContext, pluginName: string, accountId: string, paymentMethodId: string, properties: readonly PaymentPluginProperty[]): Promise<PaymentMethodPluginDto>;
   getPaymentMethods(ctx: TenantContext, pluginName: string, accountId: string, refresh: boolean, properties: readonly PaymentPluginProperty[]): Promise<readonly PaymentMethodInfoDto[]>;
   getPaymentInfo(ctx: TenantContext, pluginName: string, accountId: string, paymentId: string, properties: readonly PaymentPluginProperty[]): Promise<readonly PaymentTransactionInfoDto[]>;
+  /** Kill Bill's getAvailablePlugins: the built-in provider first, then each running plugin declaring `payment`, by name. */
+  paymentPlugins(): string[];
+  /** The plugin's searchPayments (the built-in provider knows none); fails as the method calls do. */
+  searchPayments(ctx: TenantContext, pluginName: string, searchKey: string, offset: number, limit: number, properties: readonly PaymentPluginProperty[]): Promise<readonly PaymentTransactionInfoDto[]>;
 }
 
 export interface GatewayDeps {
-  readonly plugins: Pick<PluginService, 'running' | 'use' | 'hostFor'>;
+  readonly plugins: Pick<PluginService, 'running' | 'runningPlugins' | 'use' | 'hostFor'>;
   readonly tenants: Pick<TenantService, 'getById' | 'getValues'>;
   readonly logger: Logger;
   readonly deadlineMs?: number;
@@ -209,6 +213,14 @@ export function createPaymentGateway(deps: GatewayDeps): PaymentGateway {
     async getPaymentInfo(ctx, name, accountId, paymentId, properties) {
       if (name === EXTERNAL_PAYMENT_PLUGIN) return [];
       return invoke<readonly PaymentTransactionInfoDto[]>(ctx, name, '$getPaymentInfo', [accountId, paymentId, protocolProperties(properties)]).catch((err: unknown) => methodFailure(err, name, accountId));
+    },
+    paymentPlugins() {
+      const running = deps.plugins.runningPlugins().filter((p) => p.manifest.extensionPoints.includes('payment')).map((p) => p.manifest.name);
+      return [EXTERNAL_PAYMENT_PLUGIN, ...[...new Set(running)].sort()];
+    },
+    async searchPayments(ctx, name, searchKey, offset, limit, properties) {
+      if (name === EXTERNAL_PAYMENT_PLUGIN) return [];
+      return invoke<readonly PaymentTransactionInfoDto[]>(ctx, name, '$searchPayments', [searchKey, offset, limit, protocolProperties(properties)]).catch((err: unknown) => methodFailure(err, name, searchKey));
     },
   };
 }

@@ -212,6 +212,23 @@ describe('reads withPluginInfo', () => {
   });
 });
 
+describe('searching payments withPluginInfo', () => {
+  it('asks the payment plugins instead of the table, as Kill Bill: the gateway\'s reference finds the payment, its external key does not', async () => {
+    const { account } = await accountWith('test-payment');
+    const paid = await payments.createPayment(ctx, { accountId: account.id, transactionType: 'PURCHASE', amount: new Decimal('9.10'), paymentExternalKey: `search-${account.id}` });
+    const reference = (await payments.getPayment(ctx, paid.payment.id, { withPluginInfo: true })).transactions[0]!.paymentInfoPlugin!.firstPaymentReferenceId!;
+    const page = { offset: 0, limit: 10 };
+
+    const found = await payments.searchPayments(ctx, reference, page, { withPluginInfo: true });
+    expect(found.items.map((p) => [p.id, p.transactions[0]!.paymentInfoPlugin?.firstPaymentReferenceId])).toEqual([[paid.payment.id, reference]]);
+    expect([found.total, found.max]).toEqual([1, 1]);
+    // The table knows no gateway reference; the plugin knows no external key.
+    expect((await payments.searchPayments(ctx, reference, page)).items).toEqual([]);
+    expect((await payments.searchPayments(ctx, paid.payment.externalKey, page, { withPluginInfo: true })).items).toEqual([]);
+    expect((await payments.searchPayments(ctx, paid.payment.externalKey, page)).items.map((p) => p.id)).toEqual([paid.payment.id]);
+  });
+});
+
 describe('the built-in __EXTERNAL_PAYMENT__', () => {
   it('processes every call, and follows Kill Bill\'s fail switches', async () => {
     const { account } = await accountWith(EXTERNAL_PAYMENT_PLUGIN);

@@ -18,9 +18,10 @@ import { readEm } from '../persistence/scope.js';
 import type { PaymentDeps } from './deps.js';
 import { createMethodApi, methodRow, noSuchMethod } from './methods.js';
 import { PaymentAttemptEntity, PaymentEntity, PaymentMethodEntity, PaymentTransactionEntity, type PaymentRow } from './model.js';
-import { EXTERNAL_PAYMENT_PLUGIN, type Payment, type PaymentReadOptions, type PaymentService, type TransactionOutcome } from './payment-service.js';
+import { EXTERNAL_PAYMENT_PLUGIN, type Page, type PageRequest, type Payment, type PaymentReadOptions, type PaymentService, type TransactionOutcome } from './payment-service.js';
 import { resultOf, type GatewayResult } from './plugin-call.js';
-import { askPaymentInfos, settledByPlugin, withPaymentInfo, type PluginInfoRead, type SettledByPlugin } from './plugin-info.js';
+import { askPaymentInfos, settledByPlugin, withPaymentInfo, type PaymentInfos, type PluginInfoRead, type SettledByPlugin } from './plugin-info.js';
+import { searchPaymentPlugins } from './plugin-search.js';
 import { toPayment } from './rows.js';
 import { createTransactionPath, noSuchPayment, type Begun, type TransactionSpec } from './transactions.js';
 
@@ -141,11 +142,35 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
     const methodRows = await em.find(PaymentMethodEntity, { id: { $in: [...new Set(rows.map((r) => r.paymentMethodId))] } }, { fields: ['id', 'pluginName'] });
     const plugins = new Map(methodRows.map((m) => [m.id, m.pluginName]));
     const infos = await askPaymentInfos({ gateway, logger: deps.logger }, ctx, payments, (id) => plugins.get(id), read, options.properties ?? []);
+    return shown(ctx, payments, infos, options.withAttempts ?? false);
+  }
+
+  /** The payments with what their plugins reported, after recording what those report settled. */
+  async function shown(ctx: TenantContext, payments: readonly Payment[], infos: PaymentInfos, withAttempts: boolean): Promise<Payment[]> {
     if (!(await repairFromPluginInfo(ctx, settledByPlugin(payments, infos)))) return withPaymentInfo(payments, infos);
-    // Read again after the repair, in a fresh em: this one still holds the rows as they were.
+    // Read again after the repair, in a fresh em: the caller's still holds the rows as they were.
     const fresh = readEm(db, ctx);
-    const again = await fresh.find(PaymentEntity, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { recordId: 'asc' } });
-    return withPaymentInfo(await build(fresh, again, options.withAttempts ?? false), infos);
+    return withPaymentInfo(await build(fresh, await rowsOf(fresh, payments.map((p) => p.id)), withAttempts), infos);
+  }
+
+  /** The payment rows of `ids`, in that order. */
+  async function rowsOf(em: EntityManager, ids: readonly string[]): Promise<PaymentRow[]> {
+    const byId = new Map((await em.find(PaymentEntity, { id: { $in: [...ids] } })).map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
+  }
+
+  /**
+   * A search withPluginInfo or in a named plugin (plugin-search.ts): what the payment plugins find, in
+   * their order, not the table. Without withPluginInfo their answers are neither shown nor acted on.
+   */
+  async function searchPlugins(ctx: TenantContext, searchKey: string, page: PageRequest, options: PaymentReadOptions & { readonly pluginName?: string | null }): Promise<Page<Payment>> {
+    const em = readEm(db, ctx);
+    const existing = async (ids: readonly string[]) => new Set(ids.length === 0 ? [] : (await em.find(PaymentEntity, { id: { $in: [...ids] } }, { fields: ['id'] })).map((r) => r.id));
+    const { found, total } = await searchPaymentPlugins({ gateway, logger: deps.logger }, ctx, searchKey, page, options.properties ?? [], existing, options.pluginName || null);
+    if (found.length === 0) return { items: [], total, offset: page.offset, max: total };
+    const payments = await build(em, await rowsOf(em, found.map((f) => f.paymentId)), options.withAttempts ?? false);
+    const infos: PaymentInfos = options.withPluginInfo ? new Map(found.map((f) => [f.paymentId, f.infos])) : new Map();
+    return { items: await shown(ctx, payments, infos, options.withAttempts ?? false), total, offset: page.offset, max: total };
   }
 
   /**
@@ -179,6 +204,26 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
   async function paymentOfTransaction(em: EntityManager, where: { id: string } | { transactionExternalKey: string }): Promise<PaymentRow | null> {
     const t = await em.findOne(PaymentTransactionEntity, where, { orderBy: { recordId: 'desc' } });
     return t ? em.findOne(PaymentEntity, { id: t.paymentId }) : null;
+  }
+
+  /**
+   * Kill Bill's PaymentProcessor.notifyPendingPaymentOfStateChanged, behind both the REST call and a
+   * plugin's: only a PENDING transaction is settled (SUCCESS or PAYMENT_FAILURE, no plugin call); any other
+   * status, UNKNOWN included, is PAYMENT_NO_SUCH_SUCCESS_PAYMENT. With `bound`, only that plugin's payments.
+   */
+  async function notifyPending(ctx: CallContext, transactionId: string, isSuccess: boolean, bound: { readonly pluginName: string } | null): Promise<TransactionOutcome> {
+    const em = readEm(db, ctx);
+    const row = await em.findOne(PaymentTransactionEntity, { id: transactionId });
+    const payment = row ? await em.findOne(PaymentEntity, { id: row.paymentId }) : null;
+    // A plugin settles only its own gateway's transactions: another plugin's look as absent as another tenant's.
+    if (!row || !payment || (bound && (await methodRow(em, payment.paymentMethodId, true)).pluginName !== bound.pluginName)) throw noSuchPayment(transactionId);
+    // Checked again under the account lock (resume): a transaction settled meanwhile is refused, never settled twice.
+    const begun = await path.resume(ctx, { paymentId: payment.id }, (rows) => {
+      const found = rows.find((t) => t.id === transactionId);
+      if (found?.transactionStatus !== 'PENDING') throw new BillingError('PAYMENT_NO_SUCH_SUCCESS_PAYMENT', `Payment ${payment.id} did not succeed`, { paymentId: payment.id, transactionId });
+      return found;
+    });
+    return settle(ctx, begun, local(begun, isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE'));
   }
 
   const service: PaymentService = {
@@ -238,28 +283,8 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
       return service.createPayment(ctx, { ...req.transaction, accountId: req.accountId, paymentMethodId: methodId });
     },
 
-    async notifyStateChanged(ctx, transactionId, isSuccess) {
-      const em = readEm(db, ctx);
-      const row = await em.findOne(PaymentTransactionEntity, { id: transactionId });
-      if (!row) throw noSuchPayment(transactionId);
-      const begun = await path.resume(ctx, { paymentId: row.paymentId }, (rows) => rows.find((t) => t.id === transactionId));
-      return settle(ctx, begun, local(begun, isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE'));
-    },
-
-    async notifyPendingTransactionOfStateChanged(ctx, transactionId, isSuccess, bound) {
-      const em = readEm(db, ctx);
-      const row = await em.findOne(PaymentTransactionEntity, { id: transactionId });
-      const payment = row ? await em.findOne(PaymentEntity, { id: row.paymentId }) : null;
-      // A plugin settles only its own gateway's transactions: another plugin's look as absent as another tenant's.
-      if (!row || !payment || (bound && (await methodRow(em, payment.paymentMethodId, true)).pluginName !== bound.pluginName)) throw noSuchPayment(transactionId);
-      // Checked again under the account lock (resume): a transaction settled meanwhile is refused, never settled twice.
-      const begun = await path.resume(ctx, { paymentId: payment.id }, (rows) => {
-        const found = rows.find((t) => t.id === transactionId);
-        if (found?.transactionStatus !== 'PENDING') throw new BillingError('PAYMENT_NO_SUCH_SUCCESS_PAYMENT', `Payment ${payment.id} did not succeed`, { paymentId: payment.id, transactionId });
-        return found;
-      });
-      return settle(ctx, begun, local(begun, isSuccess ? 'SUCCESS' : 'PAYMENT_FAILURE'));
-    },
+    notifyStateChanged: (ctx, transactionId, isSuccess) => notifyPending(ctx, transactionId, isSuccess, null),
+    notifyPendingTransactionOfStateChanged: (ctx, transactionId, isSuccess, bound) => notifyPending(ctx, transactionId, isSuccess, bound ?? null),
 
     async cancelScheduledPaymentTransaction(ctx, by) {
       if (!retries) return;
@@ -287,6 +312,7 @@ export function createPaymentService(deps: PaymentDeps & PaymentServiceOptions):
     },
 
     async searchPayments(ctx, searchKey, page, options) {
+      if (options?.withPluginInfo || options?.pluginName) return searchPlugins(ctx, searchKey, page, options);
       const em = readEm(db, ctx);
       const number = /^\d+$/.test(searchKey) ? Number(searchKey) : null;
       const where = { $or: [{ id: searchKey }, { externalKey: searchKey }, { accountId: searchKey }, { stateName: searchKey }, { currency: searchKey }, ...(number !== null ? [{ recordId: number }] : [])] };

@@ -11,7 +11,8 @@ import { ID, idParam, PAYMENTS, requiredQuery } from './payments-shared.js';
 /**
  * `/1.0/kb/paymentTransactions` (Kill Bill's TransactionResource): the payment of a transaction, by the
  * transaction's id or external key, and notifyStateChanged, which settles a PENDING transaction from
- * outside (a gateway notification read by the caller): SUCCESS or not, 201 + Location of the payment.
+ * outside (a gateway notification read by the caller): SUCCESS or not, 201 + Location of the payment. As
+ * Kill Bill, only PENDING: an UNKNOWN (or settled) transaction is 404 PAYMENT_NO_SUCH_SUCCESS_PAYMENT (7024).
  */
 export const paymentTransactions = new Hono<AppEnv>();
 

@@ -47,7 +47,7 @@ payments.get('/pagination', async (c) => {
 
 payments.get('/search/:searchKey{.+}', async (c) => {
   const req = pageRequest(c);
-  const page = await c.get('engine').payments.searchPayments(tenantContext(c), c.req.param('searchKey'), req, paymentReadOptions(c));
+  const page = await c.get('engine').payments.searchPayments(tenantContext(c), c.req.param('searchKey'), req, listOptions(c));
   const items = await renderPayments(c, page.items);
   return paginated(c, { ...page, items }, req.limit, (json) => json);
 });
