@@ -159,7 +159,7 @@ describe('the bus', () => {
       expect(list).toEqual([...list].sort((a, b) => a - b));
     }
   }, 60_000);
-  it('retires an event no consumer takes or listens for straight to history, and still hands the others to their consumers', async () => {
+  it('retires an event no consumer takes or listens for straight to history, in its account\'s order, and still hands the others to their consumers', async () => {
     let listening = false;
     const seen: string[] = [];
     const bus = new Bus({ db, logger: pino({ level: 'silent' }), redisUrl: TEST_REDIS_URL, concurrency: 4 });
@@ -175,7 +175,7 @@ describe('the bus', () => {
     await emit(accounts[0]!, 'q2' as unknown as number, 'QUIET_TYPE');
     await drained();
     expect(seen).toEqual(['typed:l1', 'some:q2']);
-    const handled = (await db.fork().getConnection().execute("select event_type from bus_events_history where state = 'HANDLED' and event_type in ('QUIET_TYPE', 'LOUD_TYPE', 'NOBODY_TYPE') order by record_id")) as { event_type: string }[];
+    const handled = (await db.fork().getConnection().execute("select event_type from bus_events_history where state = 'HANDLED' and event_type in ('QUIET_TYPE', 'LOUD_TYPE', 'NOBODY_TYPE') order by handled_date, record_id")) as { event_type: string }[];
     expect(handled.map((r) => r.event_type)).toEqual(['QUIET_TYPE', 'LOUD_TYPE', 'NOBODY_TYPE', 'QUIET_TYPE']);
   }, 30_000);
 });

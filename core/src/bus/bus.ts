@@ -164,11 +164,14 @@ export class Bus {
       // Quiet events: no consumer takes the type, or the only ones that do are not listening for the tenant
       // (no push callback, no notification plugin). Handling them would run no code but still cost a job, a
       // transaction under the account lock and the move to history; they go to history here instead, as
-      // HANDLED. Their order against the account's other events does not matter: they have no effect.
-      const quiet: typeof rows = [];
-      const loud: typeof rows = [];
-      for (const r of rows) ((await this.#anyoneFor(Number(r.tenant_record_id), r.event_type)) ? loud : quiet).push(r);
-      if (quiet.length > 0) await retireQuiet(em, quiet.map((r) => r.record_id));
+      // HANDLED. Only a quiet event that is its account's earliest pending one goes so, so history keeps each
+      // account's order; a quiet event behind a pending one is handled in its turn.
+      const quietIds = new Set<number | string>();
+      for (const r of rows) if (!(await this.#anyoneFor(Number(r.tenant_record_id), r.event_type))) quietIds.add(r.record_id);
+      const quiet = quietIds.size === 0 ? [] : await leadingQuiet(em, rows, quietIds);
+      if (quiet.length > 0) await retireQuiet(em, quiet);
+      const retired = new Set(quiet);
+      const loud = rows.filter((r) => !retired.has(r.record_id));
       if (loud.length === 0) return rows.length;
       const suffix = resendBefore ? `-resent-${Date.now()}` : '';
       await this.#queue!.addBulk(
@@ -252,6 +255,42 @@ function toEvent(row: Record<string, unknown>, tenant: TenantRef): BusEvent {
     userToken: (row['user_token'] as string | null) ?? null,
     createdDate: utcDate(row['created_date']),
   };
+}
+
+/**
+ * Of the claimed `rows` (record order), the quiet ones that are their account's earliest pending event: one
+ * read of those accounts' earliest pending record ids.
+ */
+async function leadingQuiet(
+  em: EntityManager,
+  rows: readonly { record_id: number | string; tenant_record_id: number | string; account_record_id: number | string | null }[],
+  quietIds: ReadonlySet<number | string>,
+): Promise<(number | string)[]> {
+  const key = (t: number | string, a: number | string | null) => `${t}/${a ?? ''}`;
+  const byAccount = new Map<string, typeof rows[number][]>();
+  for (const r of rows) {
+    const k = key(r.tenant_record_id, r.account_record_id);
+    const list = byAccount.get(k) ?? [];
+    list.push(r);
+    byAccount.set(k, list);
+  }
+  const candidates = [...byAccount.values()].filter((list) => quietIds.has(list[0]!.record_id));
+  if (candidates.length === 0) return [];
+  const where = candidates.map(() => '(tenant_record_id = ? and account_record_id <=> ?)').join(' or ');
+  const firsts = (await em.getConnection().execute(
+    `select tenant_record_id, account_record_id, min(record_id) as first from bus_events where ${where} group by tenant_record_id, account_record_id`,
+    candidates.flatMap((list) => [list[0]!.tenant_record_id, list[0]!.account_record_id]),
+    'all',
+    em.getTransactionContext(),
+  )) as { tenant_record_id: number | string; account_record_id: number | string | null; first: number | string }[];
+  const firstOf = new Map(firsts.map((f) => [key(f.tenant_record_id, f.account_record_id), String(f.first)]));
+  const out: (number | string)[] = [];
+  // Only the account's earliest: a later quiet row could have an event of the account between them that
+  // another node claimed (SKIP LOCKED), so it waits for its turn like any other.
+  for (const list of candidates) {
+    if (firstOf.get(key(list[0]!.tenant_record_id, list[0]!.account_record_id)) === String(list[0]!.record_id)) out.push(list[0]!.record_id);
+  }
+  return out;
 }
 
 /** Quiet events (see #dispatchBatch) straight to history as HANDLED, in the dispatcher's claiming transaction. */
