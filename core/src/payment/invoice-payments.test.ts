@@ -114,6 +114,20 @@ async function invoiceCreated(accountRecordId: number, invoiceId: string): Promi
 }
 
 describe('invoice payments', () => {
+  it('queues the payment for a retry of its own when it cannot start on the invoice event, leaving the event handled', async () => {
+    const { account, invoice } = await committedInvoice('12');
+    // The default method is gone underneath the account (no API does this): step (a) throws on it.
+    await db.fork().getConnection().execute('update payment_methods set is_active = 0 where account_id = ?', [account.id]);
+    const event: BusEvent = { recordId: 1, id: 'e', tenant: ctx.tenant, userToken: null, createdDate: new Date(), eventType: 'INVOICE_CREATION', objectType: 'INVOICE', objectId: invoice.id, accountRecordId: account.recordId, payload: {} };
+    await writeTx(db, ctx, async (em) => {
+      await lockAccount(em, ctx.tenant.recordId, account.recordId);
+      for (const c of consumers) await c(em, event, ctx);
+    });
+    const queued = await readEm(db, ctx).find(NotificationEntity, { queueName: 'payment-invoice', accountRecordId: account.recordId });
+    expect(queued.map((n) => n.payload)).toEqual([{ invoiceId: invoice.id }]);
+    expect(await payments.listAccountPayments(ctx, account.id)).toEqual([]);
+  });
+
   it('pays a new invoice\'s balance with the default method, so its balance drops to 0', async () => {
     const { account, invoice } = await committedInvoice('42.50');
     await invoiceCreated(account.recordId, invoice.id);
