@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import { insertAuditedRows } from '../audit/bulk-insert.js';
+import { plainRows } from '../persistence/plain-rows.js';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext } from '../context.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
@@ -151,11 +152,11 @@ export async function withDetails(em: EntityManager, rows: readonly InvoiceRow[]
 async function withOwnDetails(em: EntityManager, rows: readonly InvoiceRow[]): Promise<Invoice[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  // Items and payments become values at once, so they are read without the identity map: an account with
-  // 30,000 items would otherwise register 30,000 managed entities for nothing.
+  // Items and payments become values at once, so they are read as plain rows (persistence/plain-rows.ts): an
+  // account with 30,000 items would otherwise build and register 30,000 entities for nothing.
   const [itemRows, paymentRows, writtenOff] = await Promise.all([
-    em.find(InvoiceItemEntity, { invoiceId: { $in: ids } }, { orderBy: { recordId: 'asc' }, disableIdentityMap: true }),
-    em.find(InvoicePaymentEntity, { invoiceId: { $in: ids } }, { orderBy: { recordId: 'asc' }, disableIdentityMap: true }),
+    plainRows<InvoiceItemRow>(em, InvoiceItemEntity, { invoiceId: { $in: ids } }),
+    plainRows<InvoicePaymentRow>(em, InvoicePaymentEntity, { invoiceId: { $in: ids } }),
     objectsWithControlTag(em, 'WRITTEN_OFF', ids),
   ]);
   const items = groupBy(itemRows.map(toItem), (i) => i.invoiceId);

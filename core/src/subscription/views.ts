@@ -1,5 +1,5 @@
-import type { EntityManager, EntitySchema } from '@mikro-orm/core';
-import type { EntityManager as SqlEntityManager } from '@mikro-orm/mysql';
+import type { EntityManager } from '@mikro-orm/core';
+import { plainRows } from '../persistence/plain-rows.js';
 import { DateTime } from 'luxon';
 import { phaseName, recurringBillingPeriod, type ProductCategory, type VersionedCatalog } from '../catalog/index.js';
 import type { Currency } from '../values/currency.js';
@@ -57,26 +57,14 @@ export interface AccountRows {
   readonly blockingStates: readonly BlockingStateRecord[];
 }
 
-/** The tenant an em was scoped to (persistence/scope.ts); reads that bypass the ORM's filters must name it. */
-function scopedTenant(em: EntityManager): number {
-  const params = em.getFilterParams<{ tenantRecordId?: number }>('tenant');
-  if (typeof params?.tenantRecordId !== 'number') throw new Error('account rows read on an entity manager without a tenant scope');
-  return params.tenantRecordId;
-}
-
 export async function loadAccountRows(em: EntityManager, accountRecordId: number): Promise<AccountRows> {
-  // Read-only rows as plain objects (the query builder maps columns to properties and types, but makes no
-  // entities): never managed, so an invoice run's later flushes do not walk them, and without the per-row
-  // entity construction that cost ~1 s of a 30,000-subscription run. The query builder applies no filters,
-  // so the tenant is named here, from the em's own tenant scope.
-  const tenantRecordId = scopedTenant(em);
-  const read = <T extends object>(entity: EntitySchema<T, never>) =>
-    (em as unknown as SqlEntityManager).createQueryBuilder(entity).select('*').where({ tenantRecordId, accountRecordId } as never).orderBy({ recordId: 'asc' } as never).execute('all') as Promise<T[]>;
+  // Read-only rows as plain objects (persistence/plain-rows.ts): never managed, so an invoice run's later
+  // flushes do not walk them, and without the per-row entity construction of ~1 s in a 30,000-subscription run.
   const [bundles, subscriptions, events, states] = await Promise.all([
-    read(BundleEntity as unknown as EntitySchema<BundleRow, never>),
-    read(SubscriptionEntity as unknown as EntitySchema<SubscriptionRow, never>),
-    read(SubscriptionEventEntity as unknown as EntitySchema<SubscriptionEventRow, never>),
-    read(BlockingStateEntity as unknown as EntitySchema<BlockingStateRow, never>),
+    plainRows<BundleRow>(em, BundleEntity, { accountRecordId }),
+    plainRows<SubscriptionRow>(em, SubscriptionEntity, { accountRecordId }),
+    plainRows<SubscriptionEventRow>(em, SubscriptionEventEntity, { accountRecordId }),
+    plainRows<BlockingStateRow>(em, BlockingStateEntity, { accountRecordId }),
   ]);
   const bySub = new Map<string, EventRecord[]>();
   for (const e of events) {
