@@ -169,7 +169,7 @@ export class Bus {
       const quietIds = new Set<number | string>();
       for (const r of rows) if (!(await this.#anyoneFor(Number(r.tenant_record_id), r.event_type))) quietIds.add(r.record_id);
       const quiet = quietIds.size === 0 ? [] : await leadingQuiet(em, rows, quietIds);
-      if (quiet.length > 0) await retireQuiet(em, quiet);
+      if (quiet.length > 0) await moveToHistory(em, quiet, 'HANDLED', null);
       const retired = new Set(quiet);
       const loud = rows.filter((r) => !retired.has(r.record_id));
       if (loud.length === 0) return rows.length;
@@ -293,35 +293,24 @@ async function leadingQuiet(
   return out;
 }
 
-/** Quiet events (see #dispatchBatch) straight to history as HANDLED, in the dispatcher's claiming transaction. */
-async function retireQuiet(em: EntityManager, recordIds: readonly (number | string)[]): Promise<void> {
+/**
+ * Moves outbox rows to history in the caller's transaction: a handled or DEAD event (the handler holds the
+ * account lock), or quiet events in the dispatcher's claiming transaction (see #dispatchBatch).
+ */
+async function moveToHistory(em: EntityManager, recordIds: number | readonly (number | string)[], state: 'HANDLED' | 'DEAD', error: string | null): Promise<void> {
+  const ids = typeof recordIds === 'number' ? [recordIds] : recordIds;
   const conn = em.getConnection();
   const tx = em.getTransactionContext();
-  const list = recordIds.map(() => '?').join(',');
-  await conn.execute(
-    `insert into bus_events_history (record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, state, attempts, last_error, handled_date)
-     select record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, 'HANDLED', attempts, last_error, ?
-     from bus_events where record_id in (${list})`,
-    [new Date(), ...recordIds],
-    'run',
-    tx,
-  );
-  await conn.execute(`delete from bus_events where record_id in (${list})`, [...recordIds], 'run', tx);
-}
-
-/** Moves an outbox row to history in the caller's transaction (which holds the account lock). */
-async function moveToHistory(em: EntityManager, recordId: number, state: 'HANDLED' | 'DEAD', error: string | null): Promise<void> {
-  const conn = em.getConnection();
-  const tx = em.getTransactionContext();
+  const list = ids.map(() => '?').join(',');
   await conn.execute(
     `insert into bus_events_history (record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, state, attempts, last_error, handled_date)
      select record_id, id, tenant_record_id, account_record_id, event_type, object_type, object_id, payload, user_token, created_date, ?, attempts, coalesce(?, last_error), ?
-     from bus_events where record_id = ?`,
-    [state, error, new Date(), recordId],
+     from bus_events where record_id in (${list})`,
+    [state, error, new Date(), ...ids],
     'run',
     tx,
   );
-  await conn.execute('delete from bus_events where record_id = ?', [recordId], 'run', tx);
+  await conn.execute(`delete from bus_events where record_id in (${list})`, [...ids], 'run', tx);
 }
 
 function errorText(err: unknown): string {

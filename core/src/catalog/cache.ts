@@ -1,12 +1,8 @@
+import { BroadcastCache } from '../cluster/broadcast-cache.js';
 import type { Broadcast } from '../cluster/broadcast.js';
 import type { VersionedCatalog } from './versioned.js';
 
 const TOPIC = 'catalog';
-
-interface Entry {
-  readonly loaded: Promise<VersionedCatalog | null>;
-  readonly at: number;
-}
 
 export interface CatalogCacheOptions {
   /** Tenants kept at most; the least recently loaded goes first. */
@@ -23,51 +19,33 @@ export interface CatalogCacheOptions {
  * The parsed catalog of each tenant, in memory (Kill Bill's CatalogCache): parsing and checking the XML
  * of every version on each request would dominate the catalog reads.
  *
- * Contract: `invalidate` drops the tenant's entry on this node before it returns and broadcasts the
- * tenant's record id (cluster/broadcast.ts: channel `billwright:<database>:catalog`), so every node
- * sharing the database drops it too; the next read reloads from the database. Call it after the write
- * committed. The entry is the loading promise itself, so concurrent readers share one load, and a load
- * begun before an invalidation is never stored after it. Proved by catalog/service.test.ts (two nodes).
+ * A BroadcastCache (cluster/broadcast-cache.ts: its contract) keyed by the tenant's record id, on the channel
+ * `billwright:<database>:catalog`; `invalidate` after the write committed. Proved by catalog/service.test.ts
+ * (two nodes).
  */
 export class CatalogCache {
-  readonly #entries = new Map<number, Entry>();
-  readonly #broadcast: Broadcast;
-  readonly #maxTenants: number;
-  readonly #maxAgeMs: number;
-  readonly #now: () => number;
+  readonly #cache: BroadcastCache<number, VersionedCatalog | null>;
 
   constructor(broadcast: Broadcast, options: CatalogCacheOptions = {}) {
-    this.#broadcast = broadcast;
-    this.#maxTenants = options.maxTenants ?? 10_000;
-    this.#maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
-    this.#now = options.now ?? Date.now;
+    this.#cache = new BroadcastCache(broadcast, {
+      topic: TOPIC,
+      slot: (tenantRecordId) => String(tenantRecordId),
+      isKey: (m): m is number => typeof m === 'number',
+      maxEntries: options.maxTenants ?? 10_000,
+      maxAgeMs: options.maxAgeMs ?? 5 * 60_000,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
-  async start(): Promise<void> {
-    await this.#broadcast.subscribe<unknown>(TOPIC, (tenantRecordId) => {
-      if (typeof tenantRecordId === 'number') this.#entries.delete(tenantRecordId);
-    }, { othersOnly: true });
+  start(): Promise<void> {
+    return this.#cache.start();
   }
 
   get(tenantRecordId: number, load: () => Promise<VersionedCatalog | null>): Promise<VersionedCatalog | null> {
-    const hit = this.#entries.get(tenantRecordId);
-    if (hit && this.#now() - hit.at < this.#maxAgeMs) return hit.loaded;
-    const entry: Entry = { loaded: load(), at: this.#now() };
-    this.#entries.delete(tenantRecordId);
-    this.#entries.set(tenantRecordId, entry);
-    // A failed load is not kept: the next read tries again.
-    entry.loaded.catch(() => {
-      if (this.#entries.get(tenantRecordId) === entry) this.#entries.delete(tenantRecordId);
-    });
-    if (this.#entries.size > this.#maxTenants) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
-    return entry.loaded;
+    return this.#cache.get(tenantRecordId, load);
   }
 
-  async invalidate(tenantRecordId: number): Promise<void> {
-    this.#entries.delete(tenantRecordId);
-    await this.#broadcast.publish(TOPIC, tenantRecordId);
+  invalidate(tenantRecordId: number): Promise<void> {
+    return this.#cache.invalidate(tenantRecordId);
   }
 }

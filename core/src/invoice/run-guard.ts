@@ -1,13 +1,12 @@
 import type { DateTime } from 'luxon';
-import { TransactionPropagation, type EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { AccountService } from '../account/service.js';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
 import type { Database } from '../persistence/database.js';
-import { writeTx } from '../persistence/scope.js';
-import { bindWriteContext } from '../persistence/write-context.js';
+import { inSavepoint, writeTx } from '../persistence/scope.js';
 import type { AccountId } from '../values/ids.js';
 import type { Dispatcher, RunOutcome } from './dispatcher.js';
 import type { InvoicePluginHook } from './plugin-hook.js';
@@ -41,13 +40,7 @@ export function createGuardedRun(deps: GuardDeps, dispatcher: Dispatcher): Guard
   const { clock, logger } = deps;
   return async (em, ctx, accountId, origin, targetAt = null) => {
     try {
-      return await em.transactional(
-        (inner) => {
-          bindWriteContext(inner, ctx);
-          return dispatcher.run(inner, ctx, { accountId, targetDate: null, targetAt, origin });
-        },
-        { propagation: TransactionPropagation.NESTED },
-      );
+      return await inSavepoint(em, ctx, (inner) => dispatcher.run(inner, ctx, { accountId, targetDate: null, targetAt, origin }));
     } catch (err) {
       await notifyFailure(deps, ctx);
       if (err instanceof BillingError && (err.code as string) === ABORTED) {

@@ -1,4 +1,4 @@
-import { TransactionPropagation, type EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import { Decimal } from 'decimal.js';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
@@ -7,8 +7,7 @@ import { extMetaData } from '../bus/ext-fields.js';
 import type { Clock } from '../clock/clock.js';
 import type { CallContext } from '../context.js';
 import { scheduleNotification, type NotificationQueue } from '../notification/queue.js';
-import { readEm } from '../persistence/scope.js';
-import { bindWriteContext } from '../persistence/write-context.js';
+import { inSavepoint, readEm } from '../persistence/scope.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
 import { newId } from '../values/ids.js';
 import { INVOICE_CONTROL_PLUGIN } from './control-plugins.js';
@@ -96,13 +95,7 @@ export function registerInvoicePayments(deps: InvoicePaymentDeps): InvoicePaymen
     if (!invoiceId) return;
     let begun: Begun | null;
     try {
-      begun = await em.transactional(
-        (inner) => {
-          bindWriteContext(inner, ctx);
-          return beginInvoicePayment(inner, ctx, invoiceId);
-        },
-        { propagation: TransactionPropagation.NESTED },
-      );
+      begun = await inSavepoint(em, ctx, (inner) => beginInvoicePayment(inner, ctx, invoiceId));
     } catch (err) {
       logger.warn({ err, invoiceId }, 'invoice payment could not start on the invoice event; queued for a retry');
       schedulePayment(em, ctx, event.accountRecordId, invoiceId);

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { TransactionPropagation, type EntityManager } from '@mikro-orm/core';
 import { isTenantCall, type CallContext, type SystemCallContext, type TenantContext } from '../context.js';
 import type { Database } from './database.js';
 import { bindWriteContext } from './write-context.js';
@@ -21,4 +21,19 @@ export async function writeTx<T>(db: Database, ctx: CallContext | SystemCallCont
     bindWriteContext(tx, ctx);
     return fn(tx);
   });
+}
+
+/**
+ * `fn` in a savepoint of the caller's transaction, with the call context bound for the audit recorder: a
+ * throw undoes only what `fn` wrote, and the caller decides what follows (an invoice run parks the account,
+ * an invoice payment falls back to its queue).
+ */
+export function inSavepoint<T>(em: EntityManager, ctx: CallContext, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  return em.transactional(
+    (inner) => {
+      bindWriteContext(inner, ctx);
+      return fn(inner);
+    },
+    { propagation: TransactionPropagation.NESTED },
+  );
 }
