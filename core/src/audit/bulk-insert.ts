@@ -1,18 +1,16 @@
 import type { EntityManager, EntitySchema } from '@mikro-orm/core';
 import type { ChangeType } from './audit-log.js';
 import { BillingError } from '../errors/index.js';
+import { insertStatements, runPipelined } from '../persistence/multi-row-insert.js';
 import { writeContextOf } from '../persistence/write-context.js';
 import { auditRowOf, requireAuditContext, type AuditedTable, type AuditRowData } from './audit-row.js';
 import { auditedAs } from './audited.js';
 import { AuditLogEntity } from './model.js';
 
-/** Rows per multi-row INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
-const CHUNK = 1000;
-
 /**
  * Bulk writes of audited rows, for sets too large for the unit of work (a 30,000-item invoice, 30,000
- * charged-through dates): the rows go by multi-row INSERT (or the caller's native UPDATE), their audit
- * rows likewise, in the caller's transaction. The audit rows are the recorder's own (audit-row.ts), so the
+ * charged-through dates): the rows go by multi-row INSERT (persistence/multi-row-insert.ts; or the
+ * caller's native UPDATE), their audit rows likewise, in the caller's transaction. The audit rows are the recorder's own (audit-row.ts), so the
  * trail is the same whichever path wrote the rows, and the same checks apply (writeTx context required,
  * the call's tenant only). Rows written so are not managed (not in the identity map); later reads load
  * them as usual. Proved by audit/bulk-insert.test.ts.
@@ -31,13 +29,12 @@ export function auditRowsFor(em: EntityManager, entity: EntitySchema<any, any>, 
 
 /** Writes audit rows with multi-row INSERTs. */
 export async function insertAuditRows(em: EntityManager, audits: readonly AuditRowData[]): Promise<void> {
-  for (let i = 0; i < audits.length; i += CHUNK) await em.insertMany(AuditLogEntity.meta.className, audits.slice(i, i + CHUNK) as Record<string, unknown>[]);
+  await runPipelined(em, insertStatements(em, AuditLogEntity.meta.className, audits));
 }
 
 /** Inserts new rows of an audited entity and their INSERT audit rows, with multi-row INSERTs. */
 export async function insertAuditedRows(em: EntityManager, entity: EntitySchema<any, any>, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const audits = auditRowsFor(em, entity, rows, 'INSERT');
-  for (let i = 0; i < rows.length; i += CHUNK) await em.insertMany(entity.meta.className, rows.slice(i, i + CHUNK) as Record<string, unknown>[]);
-  await insertAuditRows(em, audits);
+  await runPipelined(em, [...insertStatements(em, entity.meta.className, rows), ...insertStatements(em, AuditLogEntity.meta.className, audits)]);
 }
