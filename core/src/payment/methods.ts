@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { CallContext, TenantContext } from '../context.js';
-import { AccountEntity } from '../account/model.js';
+import { AccountEntity, type AccountRow } from '../account/model.js';
 import { BillingError, isBillingError } from '../errors/index.js';
 import { lockAccount } from '../persistence/account-lock.js';
 import { readEm, writeTx } from '../persistence/scope.js';
@@ -12,6 +12,7 @@ import { accountRow, type PaymentDeps } from './deps.js';
 import { PaymentMethodEntity, type PaymentMethodRow } from './model.js';
 import { EXTERNAL_PAYMENT_PLUGIN, type PaymentMethodPluginInfo, type PaymentPluginProperty, type PaymentService } from './payment-service.js';
 import { storedProperties, toPaymentMethod } from './rows.js';
+import { LeanWrites, leanFindOne } from '../persistence/lean-rows.js';
 
 /**
  * Payment methods (Kill Bill's PaymentMethodProcessor): each backed by the plugin named on it, the
@@ -29,7 +30,15 @@ export function noSuchMethod(id: string): BillingError {
 
 /** An active method of the tenant (or any, with includedDeleted), in the caller's em. */
 export async function methodRow(em: EntityManager, id: string, includedDeleted = false): Promise<PaymentMethodRow> {
-  const row = await em.findOne(PaymentMethodEntity, { id });
+  return presentMethod(await em.findOne(PaymentMethodEntity, { id }), id, includedDeleted);
+}
+
+/** methodRow as a plain row (persistence/lean-rows.ts), for the payment write path, which only reads it. */
+export async function plainMethodRow(em: EntityManager, id: string, includedDeleted = false): Promise<PaymentMethodRow> {
+  return presentMethod(await leanFindOne<PaymentMethodRow>(em, PaymentMethodEntity, { id }), id, includedDeleted);
+}
+
+function presentMethod(row: PaymentMethodRow | null, id: string, includedDeleted: boolean): PaymentMethodRow {
   if (!row || (!row.isActive && !includedDeleted)) throw noSuchMethod(id);
   return row;
 }
@@ -82,12 +91,13 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
     async addPaymentMethod(ctx, req) {
       const pluginName = req.pluginName?.trim();
       if (!pluginName) throw new BillingError('PAYMENT_INVALID_PARAMETER', 'Invalid parameter pluginName: should not be null', { field: 'pluginName' });
+      // Plain rows throughout (persistence/lean-rows.ts): a checkout adds a payment method per customer.
       const em = readEm(db, ctx);
-      const account = await accountRow(em, req.accountId);
+      if (!(await leanFindOne<AccountRow>(em, AccountEntity, { id: req.accountId }))) throw new BillingError('ACCOUNT_DOES_NOT_EXIST_FOR_ID', `Account does not exist for id ${req.accountId}`, { accountId: req.accountId });
       if (!gateway.isPaymentPlugin(pluginName)) throw new BillingError('PAYMENT_NO_SUCH_PAYMENT_PLUGIN', `Payment plugin ${pluginName} is not registered`, { pluginName });
       const id = newId();
       const externalKey = req.externalKey?.trim() || id;
-      if (await em.findOne(PaymentMethodEntity, { externalKey }, { fields: ['id'] })) {
+      if (await leanFindOne(em, PaymentMethodEntity, { externalKey })) {
         throw new BillingError('PAYMENT_ADD_PAYMENT_METHOD', `Failed to add payment method for account ${req.accountId} : payment method with external key ${externalKey} already exists`, { externalKey });
       }
       const isDefault = req.isDefault ?? false;
@@ -95,11 +105,15 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
       await gateway.addPaymentMethod(ctx, pluginName, req.accountId, { kbPaymentMethodId: id, externalPaymentMethodId: info?.externalPaymentMethodId ?? null, isDefaultPaymentMethod: isDefault, properties: (info?.properties ?? []).map((p) => ({ key: p.key, value: p.value })) }, isDefault, req.properties ?? []);
 
       return writeTx(db, ctx, async (tx) => {
-        await lockAccount(tx, ctx.tenant.recordId, account.recordId);
-        if (pluginName === EXTERNAL_PAYMENT_PLUGIN && (await tx.findOne(PaymentMethodEntity, { accountId: req.accountId, pluginName, isActive: true }, { fields: ['id'] }))) {
+        // The account lock and the account in one statement.
+        const account = await leanFindOne<AccountRow>(tx, AccountEntity, { id: req.accountId }, { forUpdate: true });
+        if (!account) throw new BillingError('ACCOUNT_DOES_NOT_EXIST_FOR_ID', `Account does not exist for id ${req.accountId}`, { accountId: req.accountId });
+        if (pluginName === EXTERNAL_PAYMENT_PLUGIN && (await leanFindOne(tx, PaymentMethodEntity, { accountId: req.accountId, pluginName, isActive: true }))) {
           throw new BillingError('PAYMENT_EXTERNAL_PAYMENT_METHOD_ALREADY_EXISTS', `External payment method already exists for account ${req.accountId}`, { accountId: req.accountId });
         }
-        const row = tx.create(PaymentMethodEntity, {
+        const now = clock.now().toJSDate();
+        const writes = new LeanWrites(tx);
+        const row = await writes.insert(PaymentMethodEntity, {
           id,
           tenantRecordId: ctx.tenant.recordId,
           accountRecordId: account.recordId,
@@ -109,11 +123,12 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
           isActive: true,
           externalPaymentMethodId: info?.externalPaymentMethodId ?? null,
           pluginInfo: storedProperties(info?.properties),
-          ...creationStamps(ctx, clock.now().toJSDate()),
-        });
-        if (isDefault) await setDefaultIn(tx, ctx, req.accountId, id);
-        await tx.flush();
-        return toPaymentMethod(row, isDefault ? id : (account.paymentMethodId ?? null));
+          ...creationStamps(ctx, now),
+        } satisfies Omit<PaymentMethodRow, 'recordId'>);
+        const previousDefault = account.paymentMethodId ?? null;
+        if (isDefault) await writes.update(AccountEntity, account, { paymentMethodId: id, updatedDate: now, updatedBy: ctx.createdBy });
+        await writes.flushAudits();
+        return toPaymentMethod(row, isDefault ? id : previousDefault);
       });
     },
 

@@ -1,18 +1,19 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { Decimal } from 'decimal.js';
 import type { DateTime } from 'luxon';
-import type { AccountRow } from '../account/model.js';
+import { AccountEntity, type AccountRow } from '../account/model.js';
 import { emitEvent } from '../bus/outbox.js';
 import type { CallContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
 import { lockAccount } from '../persistence/account-lock.js';
+import { LeanWrites, leanFind, leanFindOne } from '../persistence/lean-rows.js';
 import { readEm, writeTx } from '../persistence/scope.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
 import { newId } from '../values/ids.js';
 import { checkPaymentAmount } from './amount.js';
 import { accountRow, type PaymentDeps } from './deps.js';
-import { methodRow } from './methods.js';
-import { PaymentAttemptEntity, PaymentEntity, PaymentTransactionEntity, type PaymentRow, type PaymentTransactionRow } from './model.js';
+import { methodRow, plainMethodRow } from './methods.js';
+import { PaymentAttemptEntity, PaymentEntity, PaymentTransactionEntity, type PaymentAttemptRow, type PaymentRow, type PaymentTransactionRow } from './model.js';
 import type { PaymentPluginProperty, PaymentTarget, TransactionOutcome, TransactionStatus, TransactionType } from './payment-service.js';
 import type { GatewayResult } from './plugin-call.js';
 import { storedProperties, toPayment } from './rows.js';
@@ -30,6 +31,10 @@ import { checkAmount, checkTransition, nextStates, paymentAmounts, sourceState, 
  * (under the account lock, and the unique index backs it) and is refused before any plugin call: two
  * concurrent requests charge at most once. A crash between (a) and (c) leaves an UNKNOWN transaction,
  * which the janitor reconciles (janitor.ts).
+ * Steps (a) and (c) read and write the payment's rows as plain rows, one statement each (persistence/lean-rows.ts):
+ * through the unit of work they were most of a checkout's CPU. The rows they touch are never managed entities of
+ * their entity manager; what listeners and hooks add (notifications, bus events, invoice payments) still
+ * goes through it and is flushed here.
  */
 
 /** The statuses that release a transaction key for a retry (the gateway did not move money). */
@@ -86,6 +91,13 @@ export function noSuchPayment(what: string): BillingError {
   return new BillingError('PAYMENT_NO_SUCH_PAYMENT', `Payment ${what} does not exist`, { payment: what });
 }
 
+/** paymentByTarget as a plain row (persistence/lean-rows.ts). */
+async function plainPaymentByTarget(em: EntityManager, target: PaymentTarget): Promise<PaymentRow> {
+  const row = await leanFindOne<PaymentRow>(em, PaymentEntity, 'paymentId' in target ? { id: target.paymentId } : { externalKey: target.paymentExternalKey });
+  if (!row) throw noSuchPayment('paymentId' in target ? target.paymentId : target.paymentExternalKey);
+  return row;
+}
+
 export async function paymentByTarget(em: EntityManager, target: PaymentTarget): Promise<PaymentRow> {
   const row = 'paymentId' in target ? await em.findOne(PaymentEntity, { id: target.paymentId }) : await em.findOne(PaymentEntity, { externalKey: target.paymentExternalKey });
   if (!row) throw noSuchPayment('paymentId' in target ? target.paymentId : target.paymentExternalKey);
@@ -112,7 +124,7 @@ export function createTransactionPath(deps: PaymentDeps) {
   }
 
   async function checkKey(tx: EntityManager, key: string, accountRecordId: number): Promise<void> {
-    const same = await tx.find(PaymentTransactionEntity, { transactionExternalKey: key }, { fields: ['id', 'accountRecordId', 'activeKey'] });
+    const same = await leanFind<PaymentTransactionRow>(tx, PaymentTransactionEntity, { transactionExternalKey: key });
     if (same.some((t) => t.accountRecordId !== accountRecordId)) {
       throw new BillingError('PAYMENT_TRANSACTION_DIFFERENT_ACCOUNT_ID', `Payment transaction ${key} has a different account id`, { transactionExternalKey: key });
     }
@@ -123,14 +135,29 @@ export function createTransactionPath(deps: PaymentDeps) {
     throw new BillingError('PAYMENT_ACTIVE_TRANSACTION_KEY_EXISTS', `Successful transaction with external key ${key} already exists`, { transactionExternalKey: key });
   }
 
+  /**
+   * The account a new payment names, locked and read in one statement (`select ... for update`: the account
+   * lock, as lockAccount takes it); a follow-up's account is its payment's, locked by record id.
+   */
+  async function lockedOwner(tx: EntityManager, ctx: CallContext, spec: TransactionSpec): Promise<AccountRow> {
+    if (spec.target) {
+      const account = await owner(ctx, spec);
+      await lockAccount(tx, ctx.tenant.recordId, account.recordId);
+      return account;
+    }
+    if (!spec.accountId) throw new BillingError('PAYMENT_INVALID_PARAMETER', 'Invalid parameter accountId: should not be null', { field: 'accountId' });
+    const account = await leanFindOne<AccountRow>(tx, AccountEntity, { id: spec.accountId }, { forUpdate: true });
+    if (!account) throw new BillingError('ACCOUNT_DOES_NOT_EXIST_FOR_ID', `Account does not exist for id ${spec.accountId}`, { accountId: spec.accountId });
+    return account;
+  }
+
   /** Step (a). */
   async function begin(ctx: CallContext, spec: TransactionSpec): Promise<Begun> {
-    const account = await owner(ctx, spec);
     const transactionId = newId();
     const key = spec.transactionExternalKey?.trim() || transactionId;
     try {
       return await writeTx(db, ctx, async (tx) => {
-        await lockAccount(tx, ctx.tenant.recordId, account.recordId);
+        const account = await lockedOwner(tx, ctx, spec);
         return await beginIn(tx, ctx, spec, account, transactionId);
       });
     } catch (err) {
@@ -149,15 +176,16 @@ export function createTransactionPath(deps: PaymentDeps) {
     const now = clock.now();
     const stamps = creationStamps(ctx, now.toJSDate());
 
+    const writes = new LeanWrites(tx);
     let payment: PaymentRow | null;
-    if (spec.target) payment = await paymentByTarget(tx, spec.target);
-    else if (spec.paymentId) payment = await paymentByTarget(tx, { paymentId: spec.paymentId });
-    else payment = spec.paymentExternalKey ? await tx.findOne(PaymentEntity, { externalKey: spec.paymentExternalKey }) : null;
+    if (spec.target) payment = await plainPaymentByTarget(tx, spec.target);
+    else if (spec.paymentId) payment = await plainPaymentByTarget(tx, { paymentId: spec.paymentId });
+    else payment = spec.paymentExternalKey ? await leanFindOne<PaymentRow>(tx, PaymentEntity, { externalKey: spec.paymentExternalKey }) : null;
     if (payment && payment.accountId !== account.id) {
       throw new BillingError('PAYMENT_DIFFERENT_ACCOUNT_ID', `Payment ${payment.id} has a different account id`, { paymentId: payment.id, accountId: account.id });
     }
     if (payment) checkNotInFlight(payment);
-    const transactions = payment ? await tx.find(PaymentTransactionEntity, { paymentId: payment.id }, { orderBy: { recordId: 'asc' } }) : [];
+    const transactions = payment ? await leanFind<PaymentTransactionRow>(tx, PaymentTransactionEntity, { paymentId: payment.id }) : [];
 
     if (spec.reversal) {
       if (!transactions.some((t) => t.transactionType === 'CHARGEBACK' && t.transactionExternalKey === key && t.transactionStatus === 'SUCCESS')) {
@@ -167,7 +195,7 @@ export function createTransactionPath(deps: PaymentDeps) {
 
     const methodId = spec.paymentMethodId ?? payment?.paymentMethodId ?? account.paymentMethodId;
     if (!methodId) throw new BillingError('PAYMENT_NO_DEFAULT_PAYMENT_METHOD', `Account ${account.id} does not have a default payment method set`, { accountId: account.id });
-    const method = await methodRow(tx, methodId, payment !== null && spec.paymentMethodId == null);
+    const method = await plainMethodRow(tx, methodId, payment !== null && spec.paymentMethodId == null);
     if (method.accountId !== account.id) throw new BillingError('PAYMENT_METHOD_DIFFERENT_ACCOUNT_ID', `Payment method ${methodId} has a different account id`, { paymentMethodId: methodId });
 
     const currency = spec.currency ?? payment?.currency ?? account.currency;
@@ -186,39 +214,36 @@ export function createTransactionPath(deps: PaymentDeps) {
       checkAmount(spec.type, amount, figures);
     }
 
+    const inFlight = { stateName: stateName(spec.type, 'INIT'), inFlightTransactionId: transactionId, inFlightSince: now.toJSDate(), updatedDate: now.toJSDate(), updatedBy: ctx.createdBy };
     if (!payment) {
       const paymentId = newId();
-      payment = tx.create(PaymentEntity, {
+      payment = await writes.insert(PaymentEntity, {
         id: paymentId, tenantRecordId: ctx.tenant.recordId, accountRecordId: account.recordId, accountId: account.id, paymentMethodId: method.id,
-        externalKey: spec.paymentExternalKey?.trim() || paymentId, currency, stateName: stateName(spec.type, 'INIT'), lastSuccessStateName: null,
-        inFlightTransactionId: null, inFlightSince: null, ...stamps,
-      });
-    }
-    payment.stateName = stateName(spec.type, 'INIT');
-    payment.inFlightTransactionId = transactionId;
-    payment.inFlightSince = now.toJSDate();
-    touch(payment, ctx, now.toJSDate());
+        externalKey: spec.paymentExternalKey?.trim() || paymentId, currency, lastSuccessStateName: null, ...stamps, ...inFlight,
+      } satisfies Omit<PaymentRow, 'recordId'>);
+    } else await writes.update(PaymentEntity, payment, inFlight);
 
     const attemptId = newId();
     const properties = spec.properties ?? [];
-    tx.create(PaymentAttemptEntity, {
+    await writes.insert(PaymentAttemptEntity, {
       id: attemptId, tenantRecordId: ctx.tenant.recordId, accountRecordId: account.recordId, accountId: account.id, paymentMethodId: method.id,
       paymentExternalKey: payment.externalKey, transactionId, transactionExternalKey: key, transactionType: spec.type, stateName: 'INIT',
       amount: spec.type === 'VOID' ? null : amount.toFixed(), currency, pluginName: spec.controlPluginNames?.length ? spec.controlPluginNames.join(',') : null,
       pluginProperties: storedProperties(properties), ...stamps,
-    });
-    tx.create(PaymentTransactionEntity, {
+    } satisfies Omit<PaymentAttemptRow, 'recordId'>);
+    await writes.insert(PaymentTransactionEntity, {
       id: transactionId, tenantRecordId: ctx.tenant.recordId, accountRecordId: account.recordId, attemptId, paymentId: payment.id,
       transactionType: spec.type, transactionExternalKey: key, activeKey: spec.reversal ? null : key, effectiveDate: (spec.effectiveDate ?? now).toJSDate(),
       amount: amount.toFixed(), currency, processedAmount: null, processedCurrency: null, transactionStatus: 'UNKNOWN',
       gatewayErrorCode: null, gatewayErrorMsg: null, firstPaymentReferenceId: null, secondPaymentReferenceId: null, pluginProperties: [], ...stamps,
-    });
+    } satisfies Omit<PaymentTransactionRow, 'recordId'>);
     const begun: Begun = {
       accountId: account.id, accountRecordId: account.recordId, paymentId: payment.id, transactionId, paymentMethodId: method.id,
       pluginName: method.pluginName, type: spec.type, amount, currency, properties,
     };
     for (const l of listeners) await l.begun?.(tx, ctx, begun);
     await tx.flush();
+    await writes.flushAudits();
     return begun;
   }
 
@@ -256,36 +281,33 @@ export function createTransactionPath(deps: PaymentDeps) {
   async function finish(ctx: CallContext, begun: Begun, result: GatewayResult, after?: FinishHook): Promise<TransactionOutcome> {
     return writeTx(db, ctx, async (tx) => {
       await lockAccount(tx, ctx.tenant.recordId, begun.accountRecordId);
+      const writes = new LeanWrites(tx);
       const now = clock.now().toJSDate();
-      const payment = await tx.findOneOrFail(PaymentEntity, { id: begun.paymentId });
-      const row = await tx.findOneOrFail(PaymentTransactionEntity, { id: begun.transactionId });
+      const stamp = { updatedDate: now, updatedBy: ctx.createdBy };
+      const payment = await leanFindOne<PaymentRow>(tx, PaymentEntity, { id: begun.paymentId });
+      const row = await leanFindOne<PaymentTransactionRow>(tx, PaymentTransactionEntity, { id: begun.transactionId });
+      if (!payment || !row) throw new BillingError('UNEXPECTED_ERROR', `Payment ${begun.paymentId} or its transaction ${begun.transactionId} is gone`);
       const previous = row.transactionStatus as TransactionStatus;
-      row.transactionStatus = result.status;
-      row.processedAmount = result.processedAmount.toFixed();
-      row.processedCurrency = result.processedCurrency;
-      row.gatewayErrorCode = result.gatewayErrorCode;
-      row.gatewayErrorMsg = result.gatewayErrorMsg;
-      row.firstPaymentReferenceId = result.firstPaymentReferenceId ?? row.firstPaymentReferenceId;
-      row.secondPaymentReferenceId = result.secondPaymentReferenceId ?? row.secondPaymentReferenceId;
-      row.pluginProperties = storedProperties(result.properties);
-      if (RELEASING.includes(result.status)) row.activeKey = null;
-      touch(row, ctx, now);
+      await writes.update(PaymentTransactionEntity, row, {
+        transactionStatus: result.status,
+        processedAmount: result.processedAmount.toFixed(),
+        processedCurrency: result.processedCurrency,
+        gatewayErrorCode: result.gatewayErrorCode,
+        gatewayErrorMsg: result.gatewayErrorMsg,
+        firstPaymentReferenceId: result.firstPaymentReferenceId ?? row.firstPaymentReferenceId,
+        secondPaymentReferenceId: result.secondPaymentReferenceId ?? row.secondPaymentReferenceId,
+        pluginProperties: storedProperties(result.properties),
+        ...(RELEASING.includes(result.status) ? { activeKey: null } : {}),
+        ...stamp,
+      });
 
       const next = nextStates(payment, begun.type, result.status);
-      payment.stateName = next.stateName;
-      payment.lastSuccessStateName = next.lastSuccessStateName;
-      if (payment.inFlightTransactionId === row.id) {
-        payment.inFlightTransactionId = null;
-        payment.inFlightSince = null;
-      }
-      touch(payment, ctx, now);
+      const released = payment.inFlightTransactionId === row.id ? { inFlightTransactionId: null, inFlightSince: null } : {};
+      await writes.update(PaymentEntity, payment, { stateName: next.stateName, lastSuccessStateName: next.lastSuccessStateName, ...released, ...stamp });
 
       if (row.attemptId) {
-        const attempt = await tx.findOne(PaymentAttemptEntity, { id: row.attemptId });
-        if (attempt) {
-          attempt.stateName = result.status === 'SUCCESS' || result.status === 'PENDING' ? 'SUCCESS' : 'ABORTED';
-          touch(attempt, ctx, now);
-        }
+        const attempt = await leanFindOne<PaymentAttemptRow>(tx, PaymentAttemptEntity, { id: row.attemptId });
+        if (attempt) await writes.update(PaymentAttemptEntity, attempt, { stateName: result.status === 'SUCCESS' || result.status === 'PENDING' ? 'SUCCESS' : 'ABORTED', ...stamp });
       }
 
       emitEvent(tx, ctx, clock, {
@@ -301,8 +323,9 @@ export function createTransactionPath(deps: PaymentDeps) {
       if (after) await after(tx, begun, result);
       for (const l of listeners) await l.finished?.(tx, ctx, begun, result, previous);
       await tx.flush();
+      await writes.flushAudits();
 
-      const all = await tx.find(PaymentTransactionEntity, { paymentId: payment.id });
+      const all = await leanFind<PaymentTransactionRow>(tx, PaymentTransactionEntity, { paymentId: payment.id });
       const view = toPayment(payment, all);
       return { payment: view, transaction: view.transactions.find((t) => t.id === row.id)! };
     });
