@@ -285,7 +285,10 @@ export function createTransactionPath(deps: PaymentDeps) {
       const now = clock.now().toJSDate();
       const stamp = { updatedDate: now, updatedBy: ctx.createdBy };
       const payment = await leanFindOne<PaymentRow>(tx, PaymentEntity, { id: begun.paymentId });
-      const row = await leanFindOne<PaymentTransactionRow>(tx, PaymentTransactionEntity, { id: begun.transactionId });
+      // All the payment's transactions at once: this one to update, and the rest for the answer (the account lock
+      // and the in-flight mark keep other requests from adding one meanwhile).
+      const all = payment ? await leanFind<PaymentTransactionRow>(tx, PaymentTransactionEntity, { paymentId: payment.id }) : [];
+      const row = all.find((t) => t.id === begun.transactionId);
       if (!payment || !row) throw new BillingError('UNEXPECTED_ERROR', `Payment ${begun.paymentId} or its transaction ${begun.transactionId} is gone`);
       const previous = row.transactionStatus as TransactionStatus;
       await writes.update(PaymentTransactionEntity, row, {
@@ -325,7 +328,6 @@ export function createTransactionPath(deps: PaymentDeps) {
       await tx.flush();
       await writes.flushAudits();
 
-      const all = await leanFind<PaymentTransactionRow>(tx, PaymentTransactionEntity, { paymentId: payment.id });
       const view = toPayment(payment, all);
       return { payment: view, transaction: view.transactions.find((t) => t.id === row.id)! };
     });
