@@ -4,6 +4,7 @@ import { AccountEntity, type AccountRow } from '../account/model.js';
 import type { Clock } from '../clock/clock.js';
 import { BillingError } from '../errors/index.js';
 import type { Database } from '../persistence/database.js';
+import { leanFindOne } from '../persistence/lean-rows.js';
 import type { TagService } from '../tag/service.js';
 import type { PaymentGateway } from './plugin-call.js';
 
@@ -21,7 +22,18 @@ export interface PaymentDeps {
 
 /** The account row, in the caller's em (tenant-filtered). */
 export async function accountRow(em: EntityManager, accountId: string): Promise<AccountRow> {
-  const row = await em.findOne(AccountEntity, { id: accountId });
+  return presentAccount(await em.findOne(AccountEntity, { id: accountId }), accountId);
+}
+
+/**
+ * accountRow as a plain row (persistence/lean-rows.ts), for the write paths that only read it; `forUpdate`
+ * takes the account lock in the same statement (as lockAccount would).
+ */
+export async function plainAccountRow(em: EntityManager, accountId: string, options: { readonly forUpdate?: boolean } = {}): Promise<AccountRow> {
+  return presentAccount(await leanFindOne<AccountRow>(em, AccountEntity, { id: accountId }, options), accountId);
+}
+
+function presentAccount(row: AccountRow | null, accountId: string): AccountRow {
   if (!row) throw new BillingError('ACCOUNT_DOES_NOT_EXIST_FOR_ID', `Account does not exist for id ${accountId}`, { accountId });
   return row;
 }

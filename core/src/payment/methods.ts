@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { CallContext, TenantContext } from '../context.js';
-import { AccountEntity, type AccountRow } from '../account/model.js';
+import { AccountEntity } from '../account/model.js';
 import { BillingError, isBillingError } from '../errors/index.js';
 import { lockAccount } from '../persistence/account-lock.js';
 import { readEm, writeTx } from '../persistence/scope.js';
@@ -8,7 +8,7 @@ import { creationStamps, touch } from '../persistence/stamps.js';
 import { controlTag } from '../tag/control-tags.js';
 import type { TagDefinitionId } from '../values/ids.js';
 import { newId } from '../values/ids.js';
-import { accountRow, type PaymentDeps } from './deps.js';
+import { accountRow, plainAccountRow, type PaymentDeps } from './deps.js';
 import { PaymentMethodEntity, type PaymentMethodRow } from './model.js';
 import { EXTERNAL_PAYMENT_PLUGIN, type PaymentMethodPluginInfo, type PaymentPluginProperty, type PaymentService } from './payment-service.js';
 import { storedProperties, toPaymentMethod } from './rows.js';
@@ -93,7 +93,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
       if (!pluginName) throw new BillingError('PAYMENT_INVALID_PARAMETER', 'Invalid parameter pluginName: should not be null', { field: 'pluginName' });
       // Plain rows throughout (persistence/lean-rows.ts): a checkout adds a payment method per customer.
       const em = readEm(db, ctx);
-      if (!(await leanFindOne<AccountRow>(em, AccountEntity, { id: req.accountId }))) throw new BillingError('ACCOUNT_DOES_NOT_EXIST_FOR_ID', `Account does not exist for id ${req.accountId}`, { accountId: req.accountId });
+      await plainAccountRow(em, req.accountId);
       if (!gateway.isPaymentPlugin(pluginName)) throw new BillingError('PAYMENT_NO_SUCH_PAYMENT_PLUGIN', `Payment plugin ${pluginName} is not registered`, { pluginName });
       const id = newId();
       const externalKey = req.externalKey?.trim() || id;
@@ -106,8 +106,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
 
       return writeTx(db, ctx, async (tx) => {
         // The account lock and the account in one statement.
-        const account = await leanFindOne<AccountRow>(tx, AccountEntity, { id: req.accountId }, { forUpdate: true });
-        if (!account) throw new BillingError('ACCOUNT_DOES_NOT_EXIST_FOR_ID', `Account does not exist for id ${req.accountId}`, { accountId: req.accountId });
+        const account = await plainAccountRow(tx, req.accountId, { forUpdate: true });
         if (pluginName === EXTERNAL_PAYMENT_PLUGIN && (await leanFindOne(tx, PaymentMethodEntity, { accountId: req.accountId, pluginName, isActive: true }))) {
           throw new BillingError('PAYMENT_EXTERNAL_PAYMENT_METHOD_ALREADY_EXISTS', `External payment method already exists for account ${req.accountId}`, { accountId: req.accountId });
         }

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { Decimal } from 'decimal.js';
 import type { DateTime } from 'luxon';
-import { AccountEntity, type AccountRow } from '../account/model.js';
+import type { AccountRow } from '../account/model.js';
 import { emitEvent } from '../bus/outbox.js';
 import type { CallContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
@@ -11,7 +11,7 @@ import { readEm, writeTx } from '../persistence/scope.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
 import { newId } from '../values/ids.js';
 import { checkPaymentAmount } from './amount.js';
-import { accountRow, type PaymentDeps } from './deps.js';
+import { accountRow, plainAccountRow, type PaymentDeps } from './deps.js';
 import { methodRow, plainMethodRow } from './methods.js';
 import { PaymentAttemptEntity, PaymentEntity, PaymentTransactionEntity, type PaymentAttemptRow, type PaymentRow, type PaymentTransactionRow } from './model.js';
 import type { PaymentPluginProperty, PaymentTarget, TransactionOutcome, TransactionStatus, TransactionType } from './payment-service.js';
@@ -146,9 +146,7 @@ export function createTransactionPath(deps: PaymentDeps) {
       return account;
     }
     if (!spec.accountId) throw new BillingError('PAYMENT_INVALID_PARAMETER', 'Invalid parameter accountId: should not be null', { field: 'accountId' });
-    const account = await leanFindOne<AccountRow>(tx, AccountEntity, { id: spec.accountId }, { forUpdate: true });
-    if (!account) throw new BillingError('ACCOUNT_DOES_NOT_EXIST_FOR_ID', `Account does not exist for id ${spec.accountId}`, { accountId: spec.accountId });
-    return account;
+    return plainAccountRow(tx, spec.accountId, { forUpdate: true });
   }
 
   /** Step (a). */
