@@ -11,7 +11,7 @@ const CHUNK = 1000;
 
 /**
  * Sets the charged-through dates an invoice run computed, in the caller's transaction: one native UPDATE
- * per distinct date (`... where id in (...)`, chunked) and the audit rows the recorder would have written
+ * per distinct date (`... where record_id in (...)`, chunked) and the audit rows the recorder would have written
  * (audit/bulk-insert.ts), instead of one managed entity per subscription through the unit of work. A
  * subscription already managed by this entity manager is changed through it instead (flushed, audited by
  * the recorder), so the identity map never holds a stale date. Unchanged dates write nothing.
@@ -37,7 +37,8 @@ export async function setChargedThroughDatesIn(em: EntityManager, ctx: CallConte
   // Plain rows (persistence/plain-rows.ts): 30,000 entities built only to be changed and audited cost a second.
   const rows = await plainRows<SubscriptionRow>(em, SubscriptionEntity, { id: { $in: others } });
   const changed: SubscriptionRow[] = [];
-  const byDate = new Map<number, string[]>();
+  // By record id: primary-key lookups, cheaper for MariaDB than the unique index on id.
+  const byDate = new Map<number, number[]>();
   for (const row of rows) {
     const ctd = dates.get(row.id)!.toJSDate();
     if (row.chargedThroughDate?.getTime() === ctd.getTime()) continue;
@@ -45,14 +46,14 @@ export async function setChargedThroughDatesIn(em: EntityManager, ctx: CallConte
     touch(row, ctx, at);
     changed.push(row);
     const ids = byDate.get(ctd.getTime());
-    if (ids) ids.push(row.id);
-    else byDate.set(ctd.getTime(), [row.id]);
+    if (ids) ids.push(row.recordId);
+    else byDate.set(ctd.getTime(), [row.recordId]);
   }
   for (const [time, ids] of byDate) {
     for (let i = 0; i < ids.length; i += CHUNK) {
       await em.nativeUpdate(
         SubscriptionEntity,
-        { tenantRecordId: ctx.tenant.recordId, id: { $in: ids.slice(i, i + CHUNK) } },
+        { tenantRecordId: ctx.tenant.recordId, recordId: { $in: ids.slice(i, i + CHUNK) } },
         { chargedThroughDate: new Date(time), updatedDate: at, updatedBy: ctx.createdBy },
       );
     }
