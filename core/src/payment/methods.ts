@@ -107,7 +107,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
       return writeTx(db, ctx, async (tx) => {
         // The account lock and the account in one statement.
         const account = await plainAccountRow(tx, req.accountId, { forUpdate: true });
-        if (pluginName === EXTERNAL_PAYMENT_PLUGIN && (await leanFindOne(tx, PaymentMethodEntity, { accountId: req.accountId, pluginName, isActive: true }))) {
+        if (pluginName === EXTERNAL_PAYMENT_PLUGIN && (await leanFindOne(tx, PaymentMethodEntity, { accountRecordId: account.recordId, pluginName, isActive: true }))) {
           throw new BillingError('PAYMENT_EXTERNAL_PAYMENT_METHOD_ALREADY_EXISTS', `External payment method already exists for account ${req.accountId}`, { accountId: req.accountId });
         }
         const now = clock.now().toJSDate();

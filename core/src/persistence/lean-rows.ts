@@ -36,11 +36,19 @@ function conditions(em: EntityManager, meta: EntityMetadata, where: Where): stri
   return parts.join(' and ');
 }
 
+interface FindOptions {
+  readonly limit?: number;
+  readonly forUpdate?: boolean;
+  /** Record order (the default). Off for a lookup by a key: ORDER BY with LIMIT can lead MariaDB to scan the primary key instead. */
+  readonly ordered?: boolean;
+}
+
 /** Rows matching `where` (equalities, in the em's tenant), in record order. */
-export async function leanFind<T extends object>(em: EntityManager, entity: EntitySchema<any, any>, where: Where, options: { readonly limit?: number; readonly forUpdate?: boolean } = {}): Promise<T[]> {
+export async function leanFind<T extends object>(em: EntityManager, entity: EntitySchema<any, any>, where: Where, options: FindOptions = {}): Promise<T[]> {
   const meta = metaOf(em, entity);
   const platform = em.getPlatform();
-  let sql = `select * from ${platform.quoteIdentifier(meta.tableName)} where ${conditions(em, meta, where)} order by ${platform.quoteIdentifier('record_id')}`;
+  let sql = `select * from ${platform.quoteIdentifier(meta.tableName)} where ${conditions(em, meta, where)}`;
+  if (options.ordered !== false) sql += ` order by ${platform.quoteIdentifier('record_id')}`;
   if (options.limit !== undefined) sql += ` limit ${Math.trunc(options.limit)}`;
   if (options.forUpdate) sql += ' for update';
   const raw = (await em.getConnection().execute(sql, [], 'all', em.getTransactionContext())) as Record<string, unknown>[];
@@ -54,8 +62,9 @@ export async function leanFind<T extends object>(em: EntityManager, entity: Enti
   });
 }
 
+/** The row with this key (`where` names a unique key, as findOne's callers do), or null. */
 export async function leanFindOne<T extends object>(em: EntityManager, entity: EntitySchema<any, any>, where: Where, options: { readonly forUpdate?: boolean } = {}): Promise<T | null> {
-  return (await leanFind<T>(em, entity, where, { ...options, limit: 1 }))[0] ?? null;
+  return (await leanFind<T>(em, entity, where, { ...options, limit: 1, ordered: false }))[0] ?? null;
 }
 
 /**
