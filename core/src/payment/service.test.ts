@@ -112,6 +112,14 @@ describe('payment methods', () => {
     expect(await codeOf(payments.addPaymentMethod(ctx, { accountId: account.id, pluginName: 'no-such-gateway' }))).toBe('PAYMENT_NO_SUCH_PAYMENT_PLUGIN');
     expect(await codeOf(payments.createPayment(ctx, { accountId: account.id, transactionType: 'PURCHASE', amount: new Decimal(5) }))).toBe('PAYMENT_NO_DEFAULT_PAYMENT_METHOD');
   });
+
+  it('answers an account that does not exist, or is another tenant’s, as ACCOUNT_DOES_NOT_EXIST_FOR_ID, for a method and for a payment', async () => {
+    const theirs = await accounts.create(testCallContext(ctx.tenant.recordId + 1000), { currency: 'USD' });
+    for (const accountId of [crypto.randomUUID(), theirs.id]) {
+      expect(await codeOf(payments.addPaymentMethod(ctx, { accountId, pluginName: EXTERNAL_PAYMENT_PLUGIN }))).toBe('ACCOUNT_DOES_NOT_EXIST_FOR_ID');
+      expect(await codeOf(payments.createPayment(ctx, { accountId, transactionType: 'PURCHASE', amount: new Decimal(5) }))).toBe('ACCOUNT_DOES_NOT_EXIST_FOR_ID');
+    }
+  });
 });
 
 describe('payments through the test gateway in its worker', () => {
