@@ -7,7 +7,7 @@ import type { CallContext } from '../context.js';
 import { BillingError } from '../errors/index.js';
 import { AccountTime, type LocalDate } from '../subscription/account-time.js';
 import type { BillingEvent } from '../subscription/billing-events.js';
-import { accountRunTags, objectsWithControlTag } from '../tag/control-tag-reads.js';
+import { accountObjectsWithControlTag, accountRunTags } from '../tag/control-tag-reads.js';
 import type { AccountId } from '../values/ids.js';
 import { newId } from '../values/ids.js';
 import { accountCbaOf, invoiceAmounts } from './balance.js';
@@ -111,7 +111,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
     const billing = await subscriptions.billingEvents(ctx, account, em);
     // Subscriptions of bundles tagged AUTO_INVOICING_OFF: their events and items are left out (§4.9).
-    const offBundles = await objectsWithControlTag(em, 'AUTO_INVOICING_OFF', [...new Set(billing.events.map((e) => e.bundleId))]);
+    const offBundles = await accountObjectsWithControlTag(em, 'AUTO_INVOICING_OFF', account.recordId, 'BUNDLE');
     const skipped = new Set(billing.events.filter((e) => offBundles.has(e.bundleId)).map((e) => e.subscriptionId));
     let events = billing.events.filter((e) => !skipped.has(e.subscriptionId));
     if (req.dryRun?.simulate) events = await req.dryRun.simulate(events, account, time);
@@ -168,8 +168,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     }));
     newItems.push(...usage.items.map((u) => ({ ...u, id: newId() }))); // --- usage items, before plugins and credit ---
     const cur = currency!;
+    const proposedAt = clock.now();
     const proposedValue = (items: readonly NewItem[]): Invoice => {
-      const all = [...(reuse?.items ?? []), ...items.map((i) => itemValue(i, invoiceId, account.id, cur, clock.now()))];
+      const all = [...(reuse?.items ?? []), ...items.map((i) => itemValue(i, invoiceId, account.id, cur, proposedAt))];
       const base = reuse ?? null;
       return {
         id: invoiceId,
@@ -194,11 +195,14 @@ export function createDispatcher(deps: DispatcherDeps) {
     };
 
     const others = invoices.filter((i) => i.id !== invoiceId);
-    const pluginItems = await plugins.additionalItems(ctx, proposedValue(newItems), others, dryRun);
+    const proposed = proposedValue(newItems);
+    const pluginItems = await plugins.additionalItems(ctx, proposed, others, dryRun);
     for (const batch of pluginItems) newItems = applyPluginItems(newItems, batch.items, batch.plugin);
 
     // Credit, recomputed after plugin items (§4.6): generated when negative, consumed when positive and COMMITTED.
-    const credit = cbaForInvoice({ currency: cur, status, writtenOff: false, items: proposedValue(newItems).items, payments: reuse?.payments ?? [] }, accountCbaOf(others), creditDay(clock.now()));
+    // Without plugin items the proposal stands as it was (30,000 items are not valued twice).
+    const items = pluginItems.length === 0 ? proposed.items : proposedValue(newItems).items;
+    const credit = cbaForInvoice({ currency: cur, status, writtenOff: false, items, payments: reuse?.payments ?? [] }, accountCbaOf(others), creditDay(clock.now()));
     if (credit) newItems.push({ ...credit, id: newId() });
 
     if (dryRun) return { kind: 'INVOICED', invoice: proposedValue(newItems) };

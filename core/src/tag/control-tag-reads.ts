@@ -30,6 +30,15 @@ export async function objectsWithControlTag(em: EntityManager, name: ControlTagN
 }
 
 /**
+ * The objects of one type of an account that carry the control tag now: one read by the account (indexed),
+ * where objectsWithControlTag would name every object (an account's 30,000 bundles made a 1 MB statement).
+ */
+export async function accountObjectsWithControlTag(em: EntityManager, name: ControlTagName, accountRecordId: number, objectType: string): Promise<Set<string>> {
+  const rows = await em.find(TagEntity, { accountRecordId, objectType, tagDefinitionId: controlTag(name).id, isActive: true }, { fields: ['objectId'] });
+  return new Set(rows.map((r) => r.objectId));
+}
+
+/**
  * An invoice run's view of its account's tags in one read: its control tags, and whether it is parked
  * (`__PARK__`, a system tag of its own, not a control tag).
  */
