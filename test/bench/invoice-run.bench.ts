@@ -7,8 +7,10 @@
  *             the first invoice (nothing billed yet) and the renewal a month later (30,000 items existing).
  *             Goal under 3 s (Kill Bill's own figure: under 10 s). The split is measured just before each
  *             run, on the same data, without touching core: billing events, invoice load and the generator
- *             timed alone; "write + effects" is the rest. Beside it, the raw floor: the same item rows written
- *             with multi-row INSERTs on one connection.
+ *             timed alone; "write + effects" is the rest. Beside it, two raw floors: the same item rows written
+ *             with multi-row INSERTs on one connection; and every row the run must write as Kill Bill would
+ *             (the items, the run's audit rows, the charged-through UPDATEs), pre-formatted, in one
+ *             transaction on one connection, on copies of the tables: what the database alone needs.
  *   billrun   BENCH_ACCOUNTS (2,000) accounts with one monthly subscription each, all renewing on the same
  *             day; one clock move of a month, then the wall time until the bus and the notification queue
  *             drain (as `PUT /1.0/kb/test/clock` waits): invoices written per second, beside the raw rate of
@@ -61,6 +63,8 @@ const SETUP = process.env['BENCH_SETUP'] ?? 'clone';
 const SETUP_CONCURRENCY = Number(process.env['BENCH_SETUP_CONCURRENCY'] ?? 8);
 const RAW_CONNECTIONS = Number(process.env['BENCH_RAW_CONNECTIONS'] ?? 1);
 const RAW_BATCH = Number(process.env['BENCH_RAW_BATCH'] ?? 500);
+/** Rows per statement in the run's own bulk writes (persistence/multi-row-insert.ts INSERT_CHUNK, charged-through.ts). */
+const RUN_BATCH = 1000;
 const START = DateTime.fromISO('2012-04-01T10:00:00.000Z', { zone: 'utc' });
 const QUERIES = process.env['BENCH_QUERIES'] === '1';
 const PROFILE_DIR = process.env['BENCH_PROFILE'] ?? null;
@@ -261,6 +265,50 @@ async function rawInsert(b: Bench, table: string, rows: Record<string, unknown>[
 }
 
 /**
+ * The floor of what a Kill Bill–exact run writes, measured on copies of the tables in one transaction on one
+ * connection, as the run writes them: the item rows, the audit rows the run wrote (items' INSERTs, the
+ * subscriptions' UPDATEs), and the charged-through UPDATEs, 1,000 rows per statement as the run batches them. The copies are made before
+ * the clock starts; the figure is the milliseconds of the writes alone.
+ */
+async function rawRunWrites(b: Bench, items: Record<string, unknown>[], afterAudit: number, ctd: string): Promise<{ ms: number; audits: number; ctds: number }> {
+  const tag = randomUUID().slice(0, 8);
+  const c = await b.sql();
+  const tables = { items: `raw_items_${tag}`, audits: `raw_audit_${tag}`, subs: `raw_subs_${tag}` };
+  try {
+    const [audits] = (await c.query('select * from audit_log where record_id > ?', [afterAudit])) as unknown as [Record<string, unknown>[]];
+    await c.query(`create table ${tables.items} like invoice_items`);
+    await c.query(`create table ${tables.audits} like audit_log`);
+    await c.query(`create table ${tables.subs} like subscriptions`);
+    await c.query(`insert into ${tables.subs} select * from subscriptions`);
+    const [subs] = (await c.query(`select record_id from ${tables.subs}`)) as unknown as [{ record_id: number }[]];
+    // Statements are formatted before the clock starts: the figure is the database's side of the writes.
+    const statements: string[] = [];
+    const inserts = (table: string, rows: Record<string, unknown>[]) => {
+      if (rows.length === 0) return;
+      const columns = Object.keys(rows[0]!).filter((k) => k !== 'record_id');
+      for (let i = 0; i < rows.length; i += RUN_BATCH) {
+        const batch = rows.slice(i, i + RUN_BATCH).map((r) => columns.map((k) => (k === 'id' ? randomUUID() : r[k])));
+        statements.push(mysql.format(`insert into ${table} (${columns.map((k) => `\`${k}\``).join(', ')}) values ?`, [batch] as never, false, '+00:00'));
+      }
+    };
+    inserts(tables.items, items);
+    inserts(tables.audits, audits);
+    for (let i = 0; i < subs.length; i += RUN_BATCH) {
+      const ids = subs.slice(i, i + RUN_BATCH).map((r) => r.record_id);
+      statements.push(mysql.format(`update ${tables.subs} set charged_through_date = ?, updated_date = now(3) where record_id in (?)`, [`${ctd} 00:00:00.000`, ids]));
+    }
+    const t0 = performance.now();
+    await c.query('start transaction');
+    for (const sql of statements) await c.query(sql);
+    await c.query('commit');
+    return { ms: performance.now() - t0, audits: audits.length, ctds: subs.length };
+  } finally {
+    for (const t of Object.values(tables)) await c.query(`drop table if exists ${t}`);
+    await c.end();
+  }
+}
+
+/**
  * The wide set-up's shortcut: the subscriptions the service created (each in its own bundle, its CREATE
  * event and ENT_STARTED blocking state) copied `copies - 1` times by INSERT … SELECT, each copy with fresh
  * ids (the template's id with its last 12 hex digits replaced by the copy number) and external keys, and
@@ -345,6 +393,9 @@ async function wide(): Promise<void> {
         .map((i) => ({ ...i, createdDay: time.toLocalDate(i.createdDate) }));
       const gen = await timed(async () => generateItems({ time, currency: 'USD', targetDate: target as LocalDate, events: events.value.events, existing, today: time.toLocalDate(engine.clock.now()) }));
       statements.clear();
+      const c0 = await b.sql();
+      const [[{ lastAudit }]] = (await c0.query('select coalesce(max(record_id), 0) as lastAudit from audit_log')) as unknown as [[{ lastAudit: number }]];
+      await c0.end();
       const run = await timed(() => profiled(`wide-${target}`, () => engine.invoices.runInvoice(ctx, account.id, target as LocalDate)));
       reportStatements(`the ${label} run`);
       const items = run.value.items.length;
@@ -358,6 +409,10 @@ async function wide(): Promise<void> {
       await c.end();
       const raw = await rawInsert(b, 'invoice_items', rows, 1);
       log(`    raw floor: the same ${rows.length} item rows by multi-row INSERT on 1 connection in ${seconds((rows.length / raw) * 1000)} (${raw.toFixed(0)} rows/s); run : raw = ${(run.ms / ((rows.length / raw) * 1000)).toFixed(1)}×`);
+      const all = await rawRunWrites(b, rows, lastAudit, target);
+      log(
+        `    raw floor of every row the run must write (the items, the run's ${all.audits} audit rows of items and subscriptions, ${all.ctds} charged-through UPDATEs), statements formatted beforehand, one transaction on 1 connection: ${seconds(all.ms)}; run : raw = ${(run.ms / all.ms).toFixed(1)}×`,
+      );
     }
     // The runs' INVOICE_CREATION events are left to the bus, outside the measure; drain before closing.
     await b.drain('after-run bus');
