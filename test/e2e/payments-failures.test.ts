@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PaymentTransaction } from 'killbill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killbill, rawHttp } from '../support/killbill.js';
-import { paymentTenant, startPaymentServer, TEST_PAYMENT, transactionLines, type PaymentServer } from '../support/payments.js';
+import { paymentTenant, startPaymentServer, TEST_PAYMENT, transactionLines, type PaymentServer, tx } from '../support/payments.js';
 
 /**
  * What goes wrong, as Kill Bill answers it: a decline (plugin ERROR → PAYMENT_FAILURE, 402 with the
@@ -22,7 +22,6 @@ afterAll(async () => {
   await ps?.close();
 });
 
-const tx = (body: Partial<PaymentTransaction>) => body as PaymentTransaction;
 
 async function payer(currency = 'USD') {
   const t = await paymentTenant(url, currency);

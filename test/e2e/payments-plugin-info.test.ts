@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Payment, PaymentTransaction } from 'killbill';
+import type { Payment } from 'killbill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoicePayer } from '../support/invoice-payments.js';
-import { paymentTenant, startPaymentServer, TEST_PAYMENT, type PaymentServer } from '../support/payments.js';
+import { paymentTenant, startPaymentServer, TEST_PAYMENT, type PaymentServer, tx } from '../support/payments.js';
 
 /**
  * What the payment plugin is asked on reads, through the official client and plain HTTP: searches
@@ -23,7 +23,6 @@ afterAll(async () => {
   await ps?.close();
 });
 
-const tx = (body: Partial<PaymentTransaction>) => body as PaymentTransaction;
 
 /** A tenant whose account has a default method on test-payment. */
 async function payer() {

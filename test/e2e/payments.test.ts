@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Account, ComboPaymentTransaction, Payment, PaymentTransaction } from 'killbill';
+import type { Account, ComboPaymentTransaction, Payment } from 'killbill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregates, EXTERNAL_PAYMENT, paymentTenant, startPaymentServer, TEST_PAYMENT, transactionLines, type PaymentServer } from '../support/payments.js';
+import { aggregates, EXTERNAL_PAYMENT, paymentTenant, startPaymentServer, TEST_PAYMENT, transactionLines, type PaymentServer, tx } from '../support/payments.js';
 
 /**
  * Payments through the official client (Kill Bill's AccountResource / PaymentResource / TransactionResource):
@@ -21,7 +21,6 @@ afterAll(async () => {
   await ps?.close();
 });
 
-const tx = (body: Partial<PaymentTransaction>) => body as PaymentTransaction;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
 /** A tenant whose account has a default method on test-payment. */

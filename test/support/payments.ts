@@ -58,6 +58,9 @@ export async function paymentTenant(url: string, currency = 'USD') {
 
 export type PaymentTenant = Awaited<ReturnType<typeof paymentTenant>>;
 
+/** A transaction body for the client's typed calls, with only the fields a test sets. */
+export const tx = (body: Partial<PaymentTransaction>) => body as PaymentTransaction;
+
 /** `TYPE STATUS amount/processedAmount` per transaction, in order: a compact picture of a payment. */
 export function transactionLines(payment: Payment): string[] {
   return (payment.transactions ?? []).map((tx: PaymentTransaction) => `${tx.transactionType} ${tx.status} ${tx.amount}/${tx.processedAmount}`);

@@ -1,7 +1,7 @@
 import type { EntityManager, EntitySchema } from '@mikro-orm/core';
 import type { ChangeType } from './audit-log.js';
 import { BillingError } from '../errors/index.js';
-import { insertStatements, runPipelined } from '../persistence/multi-row-insert.js';
+import { insertStatements, runPipelined, type StatementBuilder } from '../persistence/multi-row-insert.js';
 import { writeContextOf } from '../persistence/write-context.js';
 import { auditRowOf, requireAuditContext, type AuditedTable, type AuditRowData } from './audit-row.js';
 import { auditedAs } from './audited.js';
@@ -27,14 +27,19 @@ export function auditRowsFor(em: EntityManager, entity: EntitySchema<any, any>, 
   return rows.map((row) => auditRowOf(table, ctx, row, changeType));
 }
 
+/** The multi-row INSERTs of audit rows, for a caller's pipeline of statements. */
+export function auditInsertStatements(em: EntityManager, audits: readonly AuditRowData[]): StatementBuilder[] {
+  return insertStatements(em, AuditLogEntity.meta.className, audits);
+}
+
 /** Writes audit rows with multi-row INSERTs. */
 export async function insertAuditRows(em: EntityManager, audits: readonly AuditRowData[]): Promise<void> {
-  await runPipelined(em, insertStatements(em, AuditLogEntity.meta.className, audits));
+  await runPipelined(em, auditInsertStatements(em, audits));
 }
 
 /** Inserts new rows of an audited entity and their INSERT audit rows, with multi-row INSERTs. */
 export async function insertAuditedRows(em: EntityManager, entity: EntitySchema<any, any>, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const audits = auditRowsFor(em, entity, rows, 'INSERT');
-  await runPipelined(em, [...insertStatements(em, entity.meta.className, rows), ...insertStatements(em, AuditLogEntity.meta.className, audits)]);
+  await runPipelined(em, [...insertStatements(em, entity.meta.className, rows), ...auditInsertStatements(em, audits)]);
 }

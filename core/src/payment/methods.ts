@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { CallContext, TenantContext } from '../context.js';
 import { AccountEntity } from '../account/model.js';
-import { BillingError, isBillingError } from '../errors/index.js';
+import { BillingError } from '../errors/index.js';
 import { lockAccount } from '../persistence/account-lock.js';
 import { readEm, writeTx } from '../persistence/scope.js';
 import { creationStamps, touch } from '../persistence/stamps.js';
@@ -11,6 +11,7 @@ import { newId } from '../values/ids.js';
 import { accountRow, plainAccountRow, type PaymentDeps } from './deps.js';
 import { PaymentMethodEntity, type PaymentMethodRow } from './model.js';
 import { EXTERNAL_PAYMENT_PLUGIN, type PaymentMethodPluginInfo, type PaymentPluginProperty, type PaymentService } from './payment-service.js';
+import { pluginReadFailure, type PluginInfoRead } from './plugin-info.js';
 import { storedProperties, toPaymentMethod } from './rows.js';
 import { LeanWrites, leanFindOne } from '../persistence/lean-rows.js';
 
@@ -57,7 +58,7 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
    * (`one`: PAYMENT_GET_PAYMENT_METHODS 7004, a timeout stays PAYMENT_PLUGIN_TIMEOUT), while a page of the
    * tenant's methods (`many`) logs it (a timeout too) and shows that method without plugin info.
    */
-  async function present(ctx: TenantContext, em: EntityManager, rows: readonly PaymentMethodRow[], kind: 'one' | 'many', options: { withPluginInfo?: boolean; properties?: readonly { key: string; value: string | number | boolean | null }[] } = {}) {
+  async function present(ctx: TenantContext, em: EntityManager, rows: readonly PaymentMethodRow[], kind: PluginInfoRead, options: { withPluginInfo?: boolean; properties?: readonly { key: string; value: string | number | boolean | null }[] } = {}) {
     const defaults = await defaultOf(em, rows.map((r) => r.accountId));
     const out = [];
     for (const row of rows) {
@@ -68,16 +69,17 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
     return out;
   }
 
-  async function detailOf(ctx: TenantContext, row: PaymentMethodRow, defaultId: string | null, kind: 'one' | 'many', properties: readonly PaymentPluginProperty[]): Promise<PaymentMethodPluginInfo | null> {
+  async function detailOf(ctx: TenantContext, row: PaymentMethodRow, defaultId: string | null, kind: PluginInfoRead, properties: readonly PaymentPluginProperty[]): Promise<PaymentMethodPluginInfo | null> {
     try {
       const detail = await gateway.getPaymentMethodDetail(ctx, row.pluginName, row.accountId, row.id, properties);
       return { externalPaymentMethodId: detail.externalPaymentMethodId ?? null, isDefaultPaymentMethod: row.id === defaultId, properties: (detail.properties ?? []).map((p) => ({ key: p.key, value: p.value ?? null, isUpdatable: false })) };
     } catch (err) {
-      if (!isBillingError(err) || (err.code !== 'PAYMENT_PLUGIN_EXCEPTION' && err.code !== 'PAYMENT_PLUGIN_TIMEOUT')) throw err;
-      if (kind === 'one' && err.code === 'PAYMENT_PLUGIN_TIMEOUT') throw err;
-      if (kind === 'one') throw new BillingError('PAYMENT_GET_PAYMENT_METHODS', `Failed to retrieve payment method for account ${row.accountId} : ${row.id}`, { accountId: row.accountId, paymentMethodId: row.id, pluginName: row.pluginName });
-      deps.logger.warn({ paymentMethodId: row.id, plugin: row.pluginName, err: err.message }, 'payment method read without its plugin info: the plugin failed');
-      return null;
+      return pluginReadFailure(
+        err,
+        kind,
+        () => new BillingError('PAYMENT_GET_PAYMENT_METHODS', `Failed to retrieve payment method for account ${row.accountId} : ${row.id}`, { accountId: row.accountId, paymentMethodId: row.id, pluginName: row.pluginName }),
+        (e) => deps.logger.warn({ paymentMethodId: row.id, plugin: row.pluginName, err: e.message }, 'payment method read without its plugin info: the plugin failed'),
+      );
     }
   }
 

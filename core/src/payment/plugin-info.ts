@@ -86,14 +86,25 @@ async function ask(deps: PluginInfoDeps, ctx: TenantContext, payment: Payment, p
   try {
     return await deps.gateway.getPaymentInfo(ctx, pluginName, payment.accountId, payment.id, properties);
   } catch (err) {
-    if (!isBillingError(err) || (err.code !== 'PAYMENT_PLUGIN_EXCEPTION' && err.code !== 'PAYMENT_PLUGIN_TIMEOUT')) throw err;
-    if (read === 'one') {
-      if (err.code === 'PAYMENT_PLUGIN_TIMEOUT') throw err;
-      throw new BillingError('PAYMENT_PLUGIN_GET_PAYMENT_INFO', `Failed to retrieve payment plugin info for payment ${payment.id}: ${err.message}`, { paymentId: payment.id, pluginName });
-    }
-    deps.logger.warn({ paymentId: payment.id, plugin: pluginName, err: err.message }, 'payment read without its plugin info: the plugin failed');
-    return null;
+    return pluginReadFailure(
+      err,
+      read,
+      (e) => new BillingError('PAYMENT_PLUGIN_GET_PAYMENT_INFO', `Failed to retrieve payment plugin info for payment ${payment.id}: ${e.message}`, { paymentId: payment.id, pluginName }),
+      (e) => deps.logger.warn({ paymentId: payment.id, plugin: pluginName, err: e.message }, 'payment read without its plugin info: the plugin failed'),
+    );
   }
+}
+
+/**
+ * Kill Bill's rule for a read that asks a plugin (payment info, payment method detail) when the plugin fails
+ * (PAYMENT_PLUGIN_EXCEPTION or _TIMEOUT; anything else propagates): a single read fails, a timeout as itself
+ * and anything else as `failed`; a list read logs it and shows the object without its plugin info (null).
+ */
+export function pluginReadFailure(err: unknown, read: PluginInfoRead, failed: (err: BillingError) => BillingError, warn: (err: BillingError) => void): null {
+  if (!isBillingError(err) || (err.code !== 'PAYMENT_PLUGIN_EXCEPTION' && err.code !== 'PAYMENT_PLUGIN_TIMEOUT')) throw err;
+  if (read === 'one') throw err.code === 'PAYMENT_PLUGIN_TIMEOUT' ? err : failed(err);
+  warn(err);
+  return null;
 }
 
 function merge(payment: Payment, infos: readonly PaymentTransactionInfoDto[]): Payment {

@@ -3,6 +3,7 @@ import { auditRowsFor, insertAuditRows } from '../audit/bulk-insert.js';
 import type { AuditRowData } from '../audit/audit-row.js';
 import { auditedAs } from '../audit/audited.js';
 import { insertStatements, literalOf } from './multi-row-insert.js';
+import { updateStatement } from './update-statement.js';
 import { scopedTenant } from './plain-rows.js';
 
 /**
@@ -17,6 +18,9 @@ import { scopedTenant } from './plain-rows.js';
  * every statement names the em's tenant (persistence/plain-rows.ts scopedTenant).
  * Proved by persistence/lean-rows.test.ts.
  */
+
+/** Who/when columns: they change with every write, so alone they are no change. */
+const STAMPS = new Set(['updatedDate', 'updatedBy']);
 
 type Where = Readonly<Record<string, string | number | boolean | null>>;
 
@@ -88,28 +92,18 @@ export class LeanWrites {
     return Object.assign(row, { recordId: Number(result.insertId) });
   }
 
-  /** Applies `changes` to `row` and writes them (by record id, in the em's tenant); unchanged values write nothing. */
+  /**
+   * Writes `changes` to `row` (by record id, in the em's tenant) and applies them to it. Values equal to the
+   * row's are not changes; with none left nothing is written or applied, as a flush writes nothing for them.
+   */
   async update<T extends { recordId: number }>(entity: EntitySchema<any, any>, row: T, changes: Partial<T>): Promise<void> {
-    const meta = metaOf(this.#em, entity);
-    const platform = this.#em.getPlatform();
-    const sets: string[] = [];
-    for (const [name, value] of Object.entries(changes)) {
-      const prop = meta.properties[name];
-      if (!prop) throw new Error(`lean rows: ${meta.className} has no property ${name}`);
-      const current = (row as Record<string, unknown>)[name];
-      (row as Record<string, unknown>)[name] = value;
-      if (sameValue(current, value) || name === 'updatedDate' || name === 'updatedBy') continue;
-      sets.push(`${platform.quoteIdentifier(prop.fieldNames[0]!)} = ${literalOf(prop, value, platform)}`);
-    }
-    if (sets.length === 0) return;
-    for (const name of ['updatedDate', 'updatedBy'] as const) {
-      if (name in changes) sets.push(`${platform.quoteIdentifier(meta.properties[name]!.fieldNames[0]!)} = ${literalOf(meta.properties[name]!, (row as Record<string, unknown>)[name], platform)}`);
-    }
-    const sql = `update ${platform.quoteIdentifier(meta.tableName)} set ${sets.join(', ')} where ${platform.quoteIdentifier('record_id')} = ${Math.trunc(row.recordId)} and ${platform.quoteIdentifier('tenant_record_id')} = ${scopedTenant(this.#em)}`;
-    await this.#run(sql);
+    const current = row as Record<string, unknown>;
+    if (!Object.entries(changes).some(([name, value]) => !STAMPS.has(name) && !sameValue(current[name], value))) return;
+    await this.#run(updateStatement(this.#em, entity.meta.className, changes, { tenantRecordId: scopedTenant(this.#em), recordIds: [row.recordId] }));
+    Object.assign(row, changes);
     // As the recorder: turning isActive off is Kill Bill's soft delete.
     const changeType = changes['isActive' as keyof T] === false ? 'DELETE' : 'UPDATE';
-    if (auditedAs(entity.meta.className)) this.#audits.push(...auditRowsFor(this.#em, entity, [row as Record<string, unknown>], changeType));
+    if (auditedAs(entity.meta.className)) this.#audits.push(...auditRowsFor(this.#em, entity, [current], changeType));
   }
 
   /** One statement; driver errors become MikroORM's (UniqueConstraintViolationException ...), as from a flush. */

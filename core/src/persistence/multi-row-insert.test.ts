@@ -4,7 +4,9 @@ import { openTestDatabase, testCallContext } from '../../../test/support/engine.
 import { AuditLogEntity } from '../audit/model.js';
 import { InvoiceItemEntity } from '../invoice/model.js';
 import type { Database } from './database.js';
-import { insertRows, insertStatements, quote } from './multi-row-insert.js';
+import { insertStatements, quote, runPipelined } from './multi-row-insert.js';
+
+const insertRows = (em: Parameters<typeof runPipelined>[0], entityName: string, rows: readonly object[]) => runPipelined(em, insertStatements(em, entityName, rows));
 import { readEm, writeTx } from './scope.js';
 
 let db: Database & { drop(): Promise<void> };

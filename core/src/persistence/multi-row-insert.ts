@@ -70,11 +70,6 @@ export async function runPipelined(em: EntityManager, statements: Iterable<State
   if (inFlight) await inFlight;
 }
 
-/** Inserts `rows` of an entity with multi-row INSERTs, in the em's transaction. */
-export function insertRows(em: EntityManager, entityName: string, rows: readonly object[]): Promise<void> {
-  return runPipelined(em, insertStatements(em, entityName, rows));
-}
-
 /** A value of a property as a SQL literal: converted by the property's custom type first, as MikroORM does. */
 export function literalOf(prop: EntityProperty, raw: unknown, platform: Platform): string {
   let value = raw === undefined ? prop.default : raw;

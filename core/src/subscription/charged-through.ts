@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { DateTime } from 'luxon';
-import { auditRowsFor } from '../audit/bulk-insert.js';
-import { AuditLogEntity } from '../audit/model.js';
-import { insertStatements, literalOf, runPipelined, type StatementBuilder } from '../persistence/multi-row-insert.js';
+import { auditInsertStatements, auditRowsFor } from '../audit/bulk-insert.js';
+import { runPipelined, type StatementBuilder } from '../persistence/multi-row-insert.js';
+import { updateStatement } from '../persistence/update-statement.js';
 import type { CallContext } from '../context.js';
 import { plainRows } from '../persistence/plain-rows.js';
 import { touch } from '../persistence/stamps.js';
@@ -53,22 +53,14 @@ export async function setChargedThroughDatesIn(em: EntityManager, ctx: CallConte
   }
   // The UPDATEs and then the audit rows go as one pipeline (persistence/multi-row-insert.ts): each statement
   // is built while the one before executes.
-  const meta = em.getMetadata().get(SubscriptionEntity.meta.className);
-  const platform = em.getPlatform();
-  const column = (name: string) => platform.quoteIdentifier(meta.properties[name]!.fieldNames[0]!);
-  const literal = (name: string, value: unknown) => literalOf(meta.properties[name]!, value, platform);
   const updates: StatementBuilder[] = [];
   for (const [time, ids] of byDate) {
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
-      updates.push(
-        () =>
-          `update ${platform.quoteIdentifier(meta.tableName)} set ${column('chargedThroughDate')} = ${literal('chargedThroughDate', new Date(time))}, ` +
-          `${column('updatedDate')} = ${literal('updatedDate', at)}, ${column('updatedBy')} = ${literal('updatedBy', ctx.createdBy)} ` +
-          `where ${column('tenantRecordId')} = ${Math.trunc(ctx.tenant.recordId)} and ${column('recordId')} in (${chunk.map((id) => Math.trunc(id)).join(', ')})`,
-      );
+      const recordIds = ids.slice(i, i + CHUNK);
+      const set = { chargedThroughDate: new Date(time), updatedDate: at, updatedBy: ctx.createdBy };
+      updates.push(() => updateStatement(em, SubscriptionEntity.meta.className, set, { tenantRecordId: ctx.tenant.recordId, recordIds }));
     }
   }
   const audits = auditRowsFor(em, SubscriptionEntity, changed as unknown as Record<string, unknown>[], 'UPDATE');
-  await runPipelined(em, [...updates, ...insertStatements(em, AuditLogEntity.meta.className, audits)]);
+  await runPipelined(em, [...updates, ...auditInsertStatements(em, audits)]);
 }

@@ -9,7 +9,7 @@ import type { InvoiceItem, ItemExplanation } from '../invoice.js';
 import { roundMoney } from '../money.js';
 import { DEFAULT_USAGE_CONFIG, type UsageConfig } from './config.js';
 import { aggregateJson, billedTiers, tierJson } from './details.js';
-import { billablePeriods, usageIntervals, type UsageInterval, type UsagePeriod } from './periods.js';
+import { billablePeriods, eventsOfEachSubscription, inPeriod, usageIntervals, type UsageInterval, type UsagePeriod } from './periods.js';
 import { capacityPrice, consumablePrice, unitsOf, type BilledTiers, type Shortfall, type UsagePrice } from './tiers.js';
 
 /**
@@ -72,11 +72,8 @@ const ZERO = new Decimal(0);
 function rollUp(interval: UsageInterval, period: UsagePeriod, records: readonly UsageRecord[]): Map<string, Decimal> {
   const capacity = interval.usage.usageType === 'CAPACITY';
   const units = new Map<string, Decimal>(unitsOf(interval.usage).map((u) => [u, ZERO]));
-  const sameDay = period.start === period.end;
   for (const r of records) {
-    if (r.subscriptionId !== interval.event.subscriptionId || !units.has(r.unitType)) continue;
-    const inside = sameDay ? r.recordDate === period.start : r.recordDate >= period.start && r.recordDate < period.end;
-    if (!inside) continue;
+    if (r.subscriptionId !== interval.event.subscriptionId || !units.has(r.unitType) || !inPeriod(period, r.recordDate)) continue;
     const cur = units.get(r.unitType)!;
     units.set(r.unitType, capacity ? Decimal.max(cur, r.amount) : cur.plus(r.amount));
   }
@@ -189,12 +186,7 @@ const dropped = (config: UsageConfig, line: Line): boolean => config.zeroAmountD
 export function usageItems(input: UsageItemsInput): UsageItemsResult {
   const { time, currency, targetDate } = input;
   const config = input.config ?? DEFAULT_USAGE_CONFIG;
-  const bySub = new Map<string, BillingEvent[]>();
-  for (const e of input.events) {
-    const list = bySub.get(e.subscriptionId) ?? [];
-    list.push(e);
-    bySub.set(e.subscriptionId, list);
-  }
+  const bySub = eventsOfEachSubscription(input.events);
   const billedUsage = input.existing.filter((i) => i.type === 'USAGE');
   const items: ProposedUsageItem[] = [];
   const next = new Map<string, LocalDate>();

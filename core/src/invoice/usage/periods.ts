@@ -25,6 +25,22 @@ export interface UsagePeriod {
   readonly end: LocalDate;
 }
 
+/** Whether a usage record of `day` belongs to the period: [start, end), or the one day of a same-day period. */
+export function inPeriod(period: UsagePeriod, day: LocalDate): boolean {
+  return period.start === period.end ? day === period.start : day >= period.start && day < period.end;
+}
+
+/** The events of each subscription, in their order. */
+export function eventsOfEachSubscription(events: readonly BillingEvent[]): Map<string, BillingEvent[]> {
+  const out = new Map<string, BillingEvent[]>();
+  for (const e of events) {
+    const list = out.get(e.subscriptionId);
+    if (list) list.push(e);
+    else out.set(e.subscriptionId, [e]);
+  }
+  return out;
+}
+
 /** Events after which no usage is billed until another event opens an interval again. */
 const CLOSING = new Set(['CANCEL', 'EXPIRED', 'START_BILLING_DISABLED']);
 

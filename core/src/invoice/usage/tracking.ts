@@ -2,7 +2,7 @@ import type { AccountTime, LocalDate } from '../../subscription/account-time.js'
 import type { BillingEvent } from '../../subscription/billing-events.js';
 import type { UsageRecord } from '../../usage/usage.js';
 import { trackingKey, type TrackingRecord } from '../tracking.js';
-import { billablePeriods, usageIntervals } from './periods.js';
+import { billablePeriods, eventsOfEachSubscription, inPeriod, usageIntervals } from './periods.js';
 import { unitsOf } from './tiers.js';
 
 /**
@@ -23,19 +23,16 @@ export function newTrackingRecords(input: {
 }): TrackingRecord[] {
   const seen = new Set(input.tracked.map(trackingKey));
   const out: TrackingRecord[] = [];
-  const bySub = new Map<string, BillingEvent[]>();
-  for (const e of input.events) bySub.set(e.subscriptionId, [...(bySub.get(e.subscriptionId) ?? []), e]);
-  for (const [subscriptionId, events] of bySub) {
+  for (const [subscriptionId, events] of eventsOfEachSubscription(input.events)) {
     const own = input.records.filter((r) => r.subscriptionId === subscriptionId);
     if (own.length === 0) continue;
     for (const interval of usageIntervals(events, (e) => input.time.toLocalDate(e.effectiveDate))) {
       if (interval.usage.billingMode !== 'IN_ARREAR') continue;
       const units = new Set(unitsOf(interval.usage));
       for (const period of billablePeriods(interval, input.targetDate).periods) {
-        // The same rule as the roll-up (items.ts): [start, end), or the one day of a same-day period.
-        const inside = (d: LocalDate) => (period.start === period.end ? d === period.start : d >= period.start && d < period.end);
+        // The roll-up's rule (items.ts), so a record is tracked exactly when it was billed.
         for (const r of own) {
-          if (!units.has(r.unitType) || !inside(r.recordDate)) continue;
+          if (!units.has(r.unitType) || !inPeriod(period, r.recordDate)) continue;
           const t: TrackingRecord = { trackingId: r.trackingId, subscriptionId, unitType: r.unitType, recordDate: r.recordDate };
           const key = trackingKey(t);
           if (seen.has(key)) continue;
