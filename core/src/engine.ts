@@ -132,7 +132,10 @@ export async function startEngine(config: Config, logger: Logger): Promise<Engin
   const bus = new Bus({ db, logger, redisUrl: config.redisUrl });
   const notifications = new NotificationQueue({ db, clock, logger, concurrency: config.notificationConcurrency });
   const subscriptions = createSubscriptionService({ db, clock, catalog, accounts, objects, notifications });
-  outboxWaker.onCommit(() => bus.wake());
+  outboxWaker.onCommit(
+    (quietOnly) => bus.wake(quietOnly),
+    (tenantRecordId, eventType) => bus.knownQuiet(tenantRecordId, eventType),
+  );
   const push = createPushNotificationService({ db, clock, logger, tenants, bus, notifications });
   // Built before the bus and the queue start, so the plugin-event consumer and handler exist when they fire.
   const plugins = createPluginService({

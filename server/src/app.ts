@@ -1,11 +1,11 @@
 import type { Engine } from '@billwright/core';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { AppEnv } from './env.js';
 import { notFound, onError } from './errors.js';
 import { BillingError } from '@billwright/core';
 import { authenticate } from './middleware/authenticate.js';
+import { bodyLimit } from './middleware/body-limit.js';
 import { requestContext } from './middleware/request-id.js';
 import { requireTenant } from './middleware/tenant.js';
 import { accounts } from './routes/accounts.js';
@@ -59,15 +59,7 @@ export function createApp(engine: Engine, logger: Logger): Hono<AppEnv> {
   app.onError(onError);
   app.notFound(notFound);
   app.use('*', requestContext(engine, logger));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: engine.config.maxBodyBytes,
-      onError: () => {
-        throw new BillingError('PAYLOAD_TOO_LARGE', `Request body is larger than ${engine.config.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  app.use('*', bodyLimit(engine.config.maxBodyBytes));
 
   app.route('/1.0/healthcheck', healthcheck);
 

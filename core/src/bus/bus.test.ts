@@ -9,7 +9,7 @@ import type { Database } from '../persistence/database.js';
 import { writeTx } from '../persistence/scope.js';
 import { creationStamps } from '../persistence/stamps.js';
 import { TenantKvEntity } from '../tenant/model.js';
-import { Bus, MAX_EVENT_ATTEMPTS, type BusHandler } from './bus.js';
+import { Bus, MAX_EVENT_ATTEMPTS, wakeDelay, type BusHandler } from './bus.js';
 import { emitEvent } from './outbox.js';
 
 let db: Database & { drop(): Promise<void> };
@@ -71,6 +71,19 @@ afterEach(stopAll);
 afterAll(async () => {
   await stopAll();
   await db?.drop();
+});
+
+describe('a wake-up of the dispatcher', () => {
+  it('dispatches at once for events someone may listen for, or after a quiet spell', () => {
+    expect(wakeDelay(false, 0)).toBe(0);
+    expect(wakeDelay(true, 50)).toBe(0);
+    expect(wakeDelay(true, 5_000)).toBe(0);
+  });
+
+  it('lets quiet events right after a dispatch wait out the rest of the batch window', () => {
+    expect(wakeDelay(true, 0)).toBe(50);
+    expect(wakeDelay(true, 30)).toBe(20);
+  });
 });
 
 describe('the bus', () => {
@@ -177,5 +190,39 @@ describe('the bus', () => {
     expect(seen).toEqual(['typed:l1', 'some:q2']);
     const handled = (await db.fork().getConnection().execute("select event_type from bus_events_history where state = 'HANDLED' and event_type in ('QUIET_TYPE', 'LOUD_TYPE', 'NOBODY_TYPE') order by handled_date, record_id")) as { event_type: string }[];
     expect(handled.map((r) => r.event_type)).toEqual(['QUIET_TYPE', 'LOUD_TYPE', 'NOBODY_TYPE', 'QUIET_TYPE']);
+  }, 30_000);
+
+  it('retires quiet events whose wake-up was deferred, and still delivers one whose listener appeared since the hint', async () => {
+    let listening = false;
+    const seen: string[] = [];
+    const bus = new Bus({ db, logger: pino({ level: 'silent' }), redisUrl: TEST_REDIS_URL, concurrency: 4 });
+    bus.subscribe('hinted', ['HINTED_TYPE'], async (_em, event) => void seen.push(String(event.payload['n'])), { listening: () => listening });
+    await bus.start();
+    buses.push(bus);
+    const commit = (n: string) => writeTx(db, ctx, async (em) => emitEvent(em, ctx, systemClock, { eventType: 'HINTED_TYPE', objectType: 'ACCOUNT', objectId: null, accountRecordId: accounts[1]!, payload: { n } }));
+
+    expect(bus.knownQuiet(ctx.tenant.recordId, 'HINTED_TYPE')).toBe(false);
+    await commit('first');
+    bus.wake();
+    await drained();
+    expect(bus.knownQuiet(ctx.tenant.recordId, 'HINTED_TYPE')).toBe(true);
+
+    // What OutboxWaker does after a commit of known-quiet events: a deferred dispatch still retires them.
+    for (const n of ['b1', 'b2', 'b3']) {
+      await commit(n);
+      bus.wake(true);
+    }
+    await drained();
+    const retired = async () => ((await db.fork().getConnection().execute("select json_value(payload, '$.n') as n from bus_events_history where event_type = 'HINTED_TYPE' and state = 'HANDLED' order by record_id")) as { n: string }[]).map((r) => r.n);
+    expect(await retired()).toEqual(['first', 'b1', 'b2', 'b3']);
+
+    // The hint only times the wake-up: the dispatch reads the listeners again and delivers.
+    listening = true;
+    await commit('late');
+    bus.wake(true);
+    await drained();
+    expect(seen).toEqual(['late']);
+    expect(await retired()).toEqual(['first', 'b1', 'b2', 'b3', 'late']);
+    expect(bus.knownQuiet(ctx.tenant.recordId, 'HINTED_TYPE')).toBe(false);
   }, 30_000);
 });

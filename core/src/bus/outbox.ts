@@ -4,7 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import type { CallContext } from '../context.js';
 import { newId } from '../values/ids.js';
 import type { BusEventInput } from './event.js';
-import { BusEventEntity } from './model.js';
+import { BusEventEntity, type BusEventRow } from './model.js';
 
 /**
  * Appends an event to the outbox inside the caller's write transaction: it commits or rolls back with the
@@ -28,22 +28,42 @@ export function emitEvent(em: EntityManager, ctx: CallContext, clock: Clock, eve
   });
 }
 
-/** Wakes the dispatcher when a transaction that wrote outbox rows commits (it also polls, as a backstop). */
+/**
+ * Whether the dispatcher lately found no one listening for this tenant's events of this type (Bus.knownQuiet):
+ * only a hint for when to wake it, never for delivery, which the dispatcher decides again on its own reading.
+ */
+export type QuietHint = (tenantRecordId: number, eventType: string) => boolean;
+
+/**
+ * Wakes the dispatcher when a transaction that wrote outbox rows commits (it also polls, as a backstop).
+ * `quietOnly` tells the bus that every event written since the last wake-up was one it lately found no
+ * one listening for, so it may gather them into one batch under load (Bus.wake).
+ */
 export class OutboxWaker implements EventSubscriber {
   #pending = false;
-  #wake: () => void = () => {};
+  #loud = false;
+  #wake: (quietOnly: boolean) => void = () => {};
+  #quiet: QuietHint = () => false;
 
-  onCommit(wake: () => void): void {
+  onCommit(wake: (quietOnly: boolean) => void, quiet: QuietHint = () => false): void {
     this.#wake = wake;
+    this.#quiet = quiet;
   }
 
   afterFlush(args: FlushEventArgs): void {
-    if (args.uow.getChangeSets().some((cs) => cs.type === ChangeSetType.CREATE && cs.meta.className === BusEventEntity.meta.className)) this.#pending = true;
+    for (const cs of args.uow.getChangeSets()) {
+      if (cs.type !== ChangeSetType.CREATE || cs.meta.className !== BusEventEntity.meta.className) continue;
+      this.#pending = true;
+      const row = cs.entity as BusEventRow;
+      if (!this.#quiet(row.tenantRecordId, row.eventType)) this.#loud = true;
+    }
   }
 
   afterTransactionCommit(): void {
     if (!this.#pending) return;
+    const quietOnly = !this.#loud;
     this.#pending = false;
-    this.#wake();
+    this.#loud = false;
+    this.#wake(quietOnly);
   }
 }

@@ -99,7 +99,8 @@ export function createMethodApi(deps: PaymentDeps): MethodApi {
       if (!gateway.isPaymentPlugin(pluginName)) throw new BillingError('PAYMENT_NO_SUCH_PAYMENT_PLUGIN', `Payment plugin ${pluginName} is not registered`, { pluginName });
       const id = newId();
       const externalKey = req.externalKey?.trim() || id;
-      if (await leanFindOne(em, PaymentMethodEntity, { externalKey })) {
+      // No key given: it is the new method's own fresh id, which no row can hold yet, so nothing is read.
+      if (req.externalKey?.trim() && (await leanFindOne(em, PaymentMethodEntity, { externalKey }))) {
         throw new BillingError('PAYMENT_ADD_PAYMENT_METHOD', `Failed to add payment method for account ${req.accountId} : payment method with external key ${externalKey} already exists`, { externalKey });
       }
       const isDefault = req.isDefault ?? false;

@@ -51,6 +51,8 @@ export interface Begun {
   readonly amount: Decimal;
   readonly currency: string;
   readonly properties: readonly PaymentPluginProperty[];
+  /** The attempt row as step (a) wrote it, so step (c) updates it without reading it again (absent: read it). */
+  readonly attempt?: PaymentAttemptRow;
 }
 
 /** More to record in the finishing transaction (invoice payments). */
@@ -189,7 +191,9 @@ export function createTransactionPath(deps: PaymentDeps) {
       if (!transactions.some((t) => t.transactionType === 'CHARGEBACK' && t.transactionExternalKey === key && t.transactionStatus === 'SUCCESS')) {
         throw new BillingError('PAYMENT_INVALID_PARAMETER', `Invalid parameter transactionExternalKey: no successful chargeback ${key} on payment ${payment?.id}`, { transactionExternalKey: key });
       }
-    } else await checkKey(tx, key, account.recordId);
+    } else if (spec.transactionExternalKey?.trim()) await checkKey(tx, key, account.recordId);
+    // No key given: it is this new transaction's own fresh id, which no row can hold yet (the unique
+    // active_key index stays the backstop), so the lookup is skipped.
 
     const methodId = spec.paymentMethodId ?? payment?.paymentMethodId ?? account.paymentMethodId;
     if (!methodId) throw new BillingError('PAYMENT_NO_DEFAULT_PAYMENT_METHOD', `Account ${account.id} does not have a default payment method set`, { accountId: account.id });
@@ -223,7 +227,7 @@ export function createTransactionPath(deps: PaymentDeps) {
 
     const attemptId = newId();
     const properties = spec.properties ?? [];
-    await writes.insert(PaymentAttemptEntity, {
+    const attempt = await writes.insert(PaymentAttemptEntity, {
       id: attemptId, tenantRecordId: ctx.tenant.recordId, accountRecordId: account.recordId, accountId: account.id, paymentMethodId: method.id,
       paymentExternalKey: payment.externalKey, transactionId, transactionExternalKey: key, transactionType: spec.type, stateName: 'INIT',
       amount: spec.type === 'VOID' ? null : amount.toFixed(), currency, pluginName: spec.controlPluginNames?.length ? spec.controlPluginNames.join(',') : null,
@@ -237,7 +241,7 @@ export function createTransactionPath(deps: PaymentDeps) {
     } satisfies Omit<PaymentTransactionRow, 'recordId'>);
     const begun: Begun = {
       accountId: account.id, accountRecordId: account.recordId, paymentId: payment.id, transactionId, paymentMethodId: method.id,
-      pluginName: method.pluginName, type: spec.type, amount, currency, properties,
+      pluginName: method.pluginName, type: spec.type, amount, currency, properties, attempt,
     };
     for (const l of listeners) await l.begun?.(tx, ctx, begun);
     await tx.flush();
@@ -307,7 +311,8 @@ export function createTransactionPath(deps: PaymentDeps) {
       await writes.update(PaymentEntity, payment, { stateName: next.stateName, lastSuccessStateName: next.lastSuccessStateName, ...released, ...stamp });
 
       if (row.attemptId) {
-        const attempt = await leanFindOne<PaymentAttemptRow>(tx, PaymentAttemptEntity, { id: row.attemptId });
+        // Step (a)'s row when this call began it: the attempt belongs to this one call, nothing else writes it.
+        const attempt = begun.attempt?.id === row.attemptId ? begun.attempt : await leanFindOne<PaymentAttemptRow>(tx, PaymentAttemptEntity, { id: row.attemptId });
         if (attempt) await writes.update(PaymentAttemptEntity, attempt, { stateName: result.status === 'SUCCESS' || result.status === 'PENDING' ? 'SUCCESS' : 'ABORTED', ...stamp });
       }
 

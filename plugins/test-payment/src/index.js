@@ -7,8 +7,7 @@
  * (ledger.js), so getPaymentInfo reports it and over-captures, over-refunds and voids after a capture
  * are declined as a real gateway would.
  */
-import { randomUUID } from 'node:crypto';
-import { paymentOfReference, addMethod, deleteMethod, methodOf, methodsOf, record, refusal, transactionsOf } from './ledger.js';
+import { paymentOfReference, addMethod, deleteMethod, methodOf, methodsOf, newReference, record, refusal, transactionsOf } from './ledger.js';
 import { settings } from './settings.js';
 import { buildFormDescriptor, processNotification } from './gateway-api.js';
 
@@ -65,7 +64,7 @@ function transaction(type) {
     // The gateway took the call (recorded UNDEFINED, as a lost answer) and never answers: the host's
     // deadline ends it, Billwright records UNKNOWN and its janitor asks getPaymentInfo later.
     if (mode === 'hang') {
-      await record(ctx, { kbPaymentId: req.kbPaymentId, kbTransactionPaymentId: req.kbTransactionId, transactionType: type, amount: 'amount' in req ? req.amount : null, currency: 'currency' in req ? req.currency : null, createdDate: null, effectiveDate: null, status: 'UNDEFINED', gatewayErrorCode: null, gatewayError: null, firstPaymentReferenceId: `tp_${randomUUID()}`, secondPaymentReferenceId: null, properties: [{ key: 'test.mode', value: 'hang' }] });
+      await record(ctx, { kbPaymentId: req.kbPaymentId, kbTransactionPaymentId: req.kbTransactionId, transactionType: type, amount: 'amount' in req ? req.amount : null, currency: 'currency' in req ? req.currency : null, createdDate: null, effectiveDate: null, status: 'UNDEFINED', gatewayErrorCode: null, gatewayError: null, firstPaymentReferenceId: newReference(req.kbPaymentId), secondPaymentReferenceId: null, properties: [{ key: 'test.mode', value: 'hang' }] });
       return new Promise(() => {});
     }
     if (mode === 'slow') await sleep(s.slowMs);
@@ -90,7 +89,7 @@ function transaction(type) {
       gatewayErrorCode: declined?.code ?? null,
       gatewayError: declined?.message ?? null,
       // A declined call still gets a reference: gateways identify failed attempts too.
-      firstPaymentReferenceId: `tp_${randomUUID()}`,
+      firstPaymentReferenceId: newReference(req.kbPaymentId),
       secondPaymentReferenceId: null,
       properties: [{ key: 'test.mode', value: mode }],
     };
@@ -130,22 +129,16 @@ export default {
     getPaymentInfo: ({ kbPaymentId }, ctx) => paymentInfo(ctx, kbPaymentId),
     // Kill Bill's search: by the gateway's reference or the payment id.
     searchPayments: async ({ searchKey, offset, limit }, ctx) => {
-      const paymentId = (await paymentOfReference(ctx, searchKey)) ?? searchKey;
+      const paymentId = paymentOfReference(searchKey) ?? searchKey;
       return (await transactionsOf(ctx, paymentId)).slice(offset, offset + limit);
     },
 
     addPaymentMethod: ({ kbAccountId, method, setDefault }, ctx) => addMethod(ctx, kbAccountId, { ...method, isDefaultPaymentMethod: setDefault || method.isDefaultPaymentMethod }),
     deletePaymentMethod: ({ kbAccountId, kbPaymentMethodId }, ctx) => deleteMethod(ctx, kbAccountId, kbPaymentMethodId),
-    getPaymentMethodDetail: async ({ kbPaymentMethodId }, ctx) =>
-      (await methodOf(ctx, kbPaymentMethodId)) ?? { kbPaymentMethodId, externalPaymentMethodId: null, isDefaultPaymentMethod: false, properties: [] },
-    getPaymentMethods: async ({ kbAccountId }, ctx) => {
-      const rows = [];
-      for (const id of await methodsOf(ctx, kbAccountId)) {
-        const method = await methodOf(ctx, id);
-        rows.push({ accountId: kbAccountId, paymentMethodId: id, isDefault: method?.isDefaultPaymentMethod ?? false, externalPaymentMethodId: method?.externalPaymentMethodId ?? null });
-      }
-      return rows;
-    },
+    getPaymentMethodDetail: async ({ kbAccountId, kbPaymentMethodId }, ctx) =>
+      (await methodOf(ctx, kbAccountId, kbPaymentMethodId)) ?? { kbPaymentMethodId, externalPaymentMethodId: null, isDefaultPaymentMethod: false, properties: [] },
+    getPaymentMethods: async ({ kbAccountId }, ctx) =>
+      (await methodsOf(ctx, kbAccountId)).map(({ id, method }) => ({ accountId: kbAccountId, paymentMethodId: id, isDefault: method?.isDefaultPaymentMethod ?? false, externalPaymentMethodId: method?.externalPaymentMethodId ?? null })),
 
     // Webhooks and hosted payment pages (gateway-api.js).
     processNotification,

@@ -12,10 +12,10 @@ const props = (values: Record<string, string>): PluginProperty[] => Object.entri
 const within = (call: Promise<unknown>, ms: number) => Promise.race([call.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('still pending'), ms))]);
 
 describe('test-payment plugin', () => {
-  it('succeeds by default with a generated gateway reference', async () => {
+  it('succeeds by default with a generated gateway reference that names the payment', async () => {
     const result = await host().purchase({ amount: '10.00', currency: 'USD' });
     expect(result).toMatchObject({ status: 'PROCESSED', transactionType: 'PURCHASE', amount: '10.00', currency: 'USD', gatewayErrorCode: null });
-    expect(result.firstPaymentReferenceId).toMatch(/^tp_[0-9a-f-]{36}$/);
+    expect(result.firstPaymentReferenceId).toMatch(new RegExp(`^tp_${result.kbPaymentId}_[0-9a-f]{12}$`));
   });
 
   it('declines with the configured gateway error code and message', async () => {
@@ -149,7 +149,16 @@ describe('test-payment plugin', () => {
     expect(await h.call('$getPaymentMethodDetail', accountId, 'pm-1', [])).toEqual({ ...method, isDefaultPaymentMethod: true });
     expect(await h.call('$getPaymentMethods', accountId, false, [])).toEqual([{ accountId, paymentMethodId: 'pm-1', isDefault: true, externalPaymentMethodId: 'card_42' }]);
 
+    const second = { kbPaymentMethodId: 'pm-2', externalPaymentMethodId: 'card_43', isDefaultPaymentMethod: false, properties: [] };
+    await h.call('$addPaymentMethod', accountId, second, false, []);
+    expect(await h.call('$getPaymentMethods', accountId, false, [])).toEqual([
+      { accountId, paymentMethodId: 'pm-1', isDefault: true, externalPaymentMethodId: 'card_42' },
+      { accountId, paymentMethodId: 'pm-2', isDefault: false, externalPaymentMethodId: 'card_43' },
+    ]);
+
     await h.call('$deletePaymentMethod', accountId, 'pm-1', []);
-    expect(await h.call('$getPaymentMethods', accountId, false, [])).toEqual([]);
+    expect(await h.call('$getPaymentMethods', accountId, false, [])).toEqual([{ accountId, paymentMethodId: 'pm-2', isDefault: false, externalPaymentMethodId: 'card_43' }]);
+    // Storage has no delete: a removed method's detail stays readable, as before.
+    expect(await h.call('$getPaymentMethodDetail', accountId, 'pm-1', [])).toEqual({ ...method, isDefaultPaymentMethod: true });
   });
 });

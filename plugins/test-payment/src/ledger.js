@@ -5,6 +5,7 @@
  * and voids are checked against them as a real gateway would. Read-then-write is safe here: Kill Bill
  * serializes the transactions of one payment (it holds the account lock around a payment call).
  */
+import { randomUUID } from 'node:crypto';
 import { format, units } from './amount.js';
 
 /** @typedef {import('@billwright/plugin-api').PluginContext} PluginContext */
@@ -14,12 +15,19 @@ import { format, units } from './amount.js';
 
 /** @param {string} paymentId */
 const paymentKey = (paymentId) => `payment:${paymentId}`;
-/** @param {string} reference */
-const referenceKey = (reference) => `reference:${reference}`;
-/** @param {string} methodId */
-const methodKey = (methodId) => `method:${methodId}`;
 /** @param {string} accountId */
-const accountMethodsKey = (accountId) => `methods:${accountId}`;
+const accountMethodsKey = (accountId) => `method-book:${accountId}`;
+
+const REFERENCE = /^tp_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_[0-9a-f]{12}$/;
+
+/**
+ * A new gateway reference for a transaction of this payment. It names the payment (as many gateways'
+ * references carry the merchant's order id), so finding a payment by reference needs no index of its own.
+ * @param {string} paymentId
+ */
+export function newReference(paymentId) {
+  return `tp_${paymentId}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+}
 
 /**
  * @template T
@@ -50,18 +58,17 @@ export function transactionsOf(ctx, paymentId) {
 export async function record(ctx, transaction, recorded) {
   const all = recorded ?? (await transactionsOf(ctx, transaction.kbPaymentId));
   await ctx.killbill.putPluginValue(paymentKey(transaction.kbPaymentId), JSON.stringify([...all, transaction]));
-  if (transaction.firstPaymentReferenceId !== null) {
-    await ctx.killbill.putPluginValue(referenceKey(transaction.firstPaymentReferenceId), transaction.kbPaymentId);
-  }
 }
 
 /**
- * The payment id a gateway reference (firstPaymentReferenceId) belongs to, or null.
- * @param {PluginContext} ctx
+ * The payment id a gateway reference (firstPaymentReferenceId, newReference) names, or null.
  * @param {string} reference
  */
-export function paymentOfReference(ctx, reference) {
-  return ctx.killbill.getPluginValue(referenceKey(reference));
+export function paymentOfReference(reference) {
+  const named = REFERENCE.exec(reference);
+  if (named) return named[1] ?? null;
+  // Not one of ours: the caller looks it up as a payment id.
+  return null;
 }
 
 /**
@@ -98,14 +105,26 @@ export function refusal(recorded, type, amount) {
 }
 
 /**
+ * An account's methods, in one value: the ids still listed (getPaymentMethods) and every method's detail,
+ * the deleted ones' too. One read and one write per change: a checkout adds a method per customer.
+ * @param {PluginContext} ctx
+ * @param {string} accountId
+ * @returns {Promise<{ listed: string[], details: Record<string, PaymentMethodPluginDto> }>}
+ */
+function currentBook(ctx, accountId) {
+  return readJson(ctx, accountMethodsKey(accountId), { listed: /** @type {string[]} */ ([]), details: /** @type {Record<string, PaymentMethodPluginDto>} */ ({}) });
+}
+
+/**
  * @param {PluginContext} ctx
  * @param {string} accountId
  * @param {PaymentMethodPluginDto} method
  */
 export async function addMethod(ctx, accountId, method) {
-  const ids = await readJson(ctx, accountMethodsKey(accountId), /** @type {string[]} */ ([]));
-  await ctx.killbill.putPluginValue(methodKey(method.kbPaymentMethodId), JSON.stringify(method));
-  if (!ids.includes(method.kbPaymentMethodId)) await ctx.killbill.putPluginValue(accountMethodsKey(accountId), JSON.stringify([...ids, method.kbPaymentMethodId]));
+  const book = await currentBook(ctx, accountId);
+  const id = method.kbPaymentMethodId;
+  const listed = book.listed.includes(id) ? book.listed : [...book.listed, id];
+  await ctx.killbill.putPluginValue(accountMethodsKey(accountId), JSON.stringify({ listed, details: { ...book.details, [id]: method } }));
 }
 
 /**
@@ -115,26 +134,29 @@ export async function addMethod(ctx, accountId, method) {
  * @param {string} methodId
  */
 export async function deleteMethod(ctx, accountId, methodId) {
-  const ids = await readJson(ctx, accountMethodsKey(accountId), /** @type {string[]} */ ([]));
-  await ctx.killbill.putPluginValue(accountMethodsKey(accountId), JSON.stringify(ids.filter((id) => id !== methodId)));
-}
-
-/**
- * @param {PluginContext} ctx
- * @param {string} methodId
- * @returns {Promise<PaymentMethodPluginDto | null>}
- */
-export function methodOf(ctx, methodId) {
-  return readJson(ctx, methodKey(methodId), /** @type {PaymentMethodPluginDto | null} */ (null));
+  const book = await currentBook(ctx, accountId);
+  await ctx.killbill.putPluginValue(accountMethodsKey(accountId), JSON.stringify({ ...book, listed: book.listed.filter((id) => id !== methodId) }));
 }
 
 /**
  * @param {PluginContext} ctx
  * @param {string} accountId
- * @returns {Promise<string[]>}
+ * @param {string} methodId
+ * @returns {Promise<PaymentMethodPluginDto | null>}
  */
-export function methodsOf(ctx, accountId) {
-  return readJson(ctx, accountMethodsKey(accountId), /** @type {string[]} */ ([]));
+export async function methodOf(ctx, accountId, methodId) {
+  return (await currentBook(ctx, accountId)).details[methodId] ?? null;
+}
+
+/**
+ * The account's listed methods with their details.
+ * @param {PluginContext} ctx
+ * @param {string} accountId
+ * @returns {Promise<{ id: string, method: PaymentMethodPluginDto | null }[]>}
+ */
+export async function methodsOf(ctx, accountId) {
+  const book = await currentBook(ctx, accountId);
+  return book.listed.map((id) => ({ id, method: book.details[id] ?? null }));
 }
 
 /**
