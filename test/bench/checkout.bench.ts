@@ -10,19 +10,23 @@
  * database, with test-payment installed and started by node commands as an operator would), loaded by the
  * same keep-alive Node client in this process. Printed: flows/s and p50/p99 of a whole flow, p50 of each
  * step, H3 requests/s and p50/p99, and the ratio flows/s : H3 requests/s (the figure to compare between
- * runs: these machines are shared and noisy). Settings: BENCH_CLIENTS (8), BENCH_SECONDS (8), BENCH_PLUGIN
+ * runs: these machines are shared and noisy). Then the floor (checkout-floor.ts): one more flow's own
+ * statements, read back from MariaDB's general log, sent under the same load by the thinnest server that
+ * could (hono + raw mysql2), with the ratios checkout : floor (what Billwright's own code costs) and
+ * floor : H3. Settings: BENCH_CLIENTS (8), BENCH_SECONDS (8), BENCH_PLUGIN
  * (test-payment; `__EXTERNAL_PAYMENT__` measures the same flow without a plugin worker), BENCH_PROFILE (a
  * directory for the server's CPU profile).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { SERVER_NODE_FLAGS } from '../support/node-flags.js';
+import { captureStatements, insertedRecordIds, type StepStatements } from './checkout-floor.js';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 8);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
@@ -194,12 +198,63 @@ async function checkout() {
     });
     if (failures.length > 0) throw new Error(`${failures.length} checkout steps did not answer 201, e.g. ${failures.slice(0, 5).join(', ')}`);
     const stepP50 = Object.fromEntries(STEPS.map((s) => [s, percentile([...stepTimes[s]].sort((a, b) => a - b), 0.5)]));
-    return { ...result, stepP50 };
+
+    // One more flow, alone, with the general log on: the statements the floor server will send.
+    const admin = await mysql.createConnection({ host: '127.0.0.1', user: 'root' });
+    try {
+      let accountId = '';
+      const must = async (path: string, body: unknown) => {
+        const answer = await post(agent, port, path, headers, JSON.stringify(body));
+        if (answer.status !== 201) throw new Error(`capture: ${path} answered ${answer.status}`);
+        return answer;
+      };
+      const steps = await captureStatements(admin, [
+        { name: 'account', run: async () => void (accountId = (await must('/1.0/kb/accounts', { name: 'Floor Customer', email: 'floor@example.com', currency: 'USD', externalKey: randomUUID() })).location!.split('/').at(-1)!) },
+        { name: 'paymentMethod', run: async () => void (await must(`/1.0/kb/accounts/${accountId}/paymentMethods?isDefault=true`, { pluginName: PLUGIN, pluginInfo: { externalPaymentMethodId: `card-${randomUUID()}`, properties: [{ key: 'last4', value: '4242' }] } })) },
+        { name: 'purchase', run: async () => void (await must(`/1.0/kb/accounts/${accountId}/payments`, { transactionType: 'PURCHASE', amount: 19.99, currency: 'USD' })) },
+      ]);
+      const recordIds = await insertedRecordIds(admin, db, steps);
+      return { ...result, stepP50, db, plan: { steps, recordIds } };
+    } finally {
+      await admin.end();
+    }
+  } catch (err) {
+    await dropDatabase(db);
+    throw err;
   } finally {
     agent.destroy();
     await stop(child);
-    await dropDatabase(db);
     await rm(pluginsDir, { recursive: true, force: true });
+  }
+}
+
+// ---- the floor: the same statements from the thinnest server -------------------------------------
+
+async function floor(db: string, plan: { steps: StepStatements; recordIds: Record<string, number> }) {
+  const dir = await mkdtemp(join(tmpdir(), 'bw-bench-floor-'));
+  const planFile = join(dir, 'plan.json');
+  await writeFile(planFile, JSON.stringify(plan));
+  const port = randomPort();
+  const child = spawn(process.execPath, ['test/bench/checkout-floor-server.mjs'], { cwd: root, env: { ...process.env, FLOOR_DB: db, FLOOR_PORT: String(port), FLOOR_PLAN: planFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  try {
+    let failures = 0;
+    const result = await measure(CLIENTS, SECONDS, async () => {
+      const flowId = randomUUID();
+      for (const step of STEPS) if ((await post(agent, port, `/${step}/${flowId}`, {}, JSON.stringify({ name: 'Floor' }))).status !== 201) failures++;
+    });
+    if (failures > 0) throw new Error(`${failures} floor steps did not answer 201`);
+    return result;
+  } finally {
+    agent.destroy();
+    await stop(child);
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -212,3 +267,12 @@ const flows = await checkout();
 log(`  ${flows.rate.toFixed(1)} flows/s (p50 ${flows.p50.toFixed(1)} ms, p99 ${flows.p99.toFixed(1)} ms, ${flows.count} flows)`);
 log(`  step p50: ${STEPS.map((s) => `${s} ${flows.stepP50[s]!.toFixed(1)} ms`).join(', ')}`);
 log(`ratio checkout flows/s : H3 requests/s = ${(flows.rate / raw.rate).toFixed(3)}`);
+const counts = STEPS.map((s) => `${s} ${flows.plan.steps[s]?.length ?? 0}`).join(', ');
+log(`floor: the same statements (${counts}) from hono + raw mysql2, no ORM, no plugin worker, no auth ...`);
+try {
+  const least = await floor(flows.db, flows.plan);
+  log(`  ${least.rate.toFixed(1)} flows/s (p50 ${least.p50.toFixed(1)} ms, p99 ${least.p99.toFixed(1)} ms, ${least.count} flows)`);
+  log(`ratio checkout : floor = ${(flows.rate / least.rate).toFixed(3)}; floor : H3 = ${(least.rate / raw.rate).toFixed(3)}`);
+} finally {
+  await dropDatabase(flows.db);
+}
