@@ -13,15 +13,16 @@
  * runs: these machines are shared and noisy). Then the floor (checkout-floor.ts): one more flow's own
  * statements, read back from MariaDB's general log, sent under the same load by the thinnest server that
  * could (hono + raw mysql2), with the ratios checkout : floor (what Billwright's own code costs) and
- * floor : H3. Settings: BENCH_CLIENTS (8), BENCH_SECONDS (8), BENCH_PLUGIN
+ * floor : H3, and MariaDB's own CPU per flow in each series (the bound no server can pass). Settings: BENCH_CLIENTS (8), BENCH_SECONDS (8), BENCH_PLUGIN
  * (test-payment; `__EXTERNAL_PAYMENT__` measures the same flow without a plugin worker), BENCH_PROFILE (a
  * directory for the server's CPU profile).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
@@ -45,6 +46,22 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
 
+/**
+ * CPU time (ms) the MariaDB server process has used so far, from /proc (Linux, same machine), or null:
+ * divided by the flows of a series it is what the database alone spends per flow.
+ */
+function mariadbCpuMs(): number | null {
+  try {
+    const pid = execFileSync('pgrep', ['-x', 'mariadbd'], { encoding: 'utf8' }).trim().split('\n')[0];
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
+
 /** Runs `worker` on C lanes for `seconds` (after a warm-up) and returns operations per second and latencies. */
 async function measure(lanes: number, seconds: number, worker: (lane: number) => Promise<void>) {
   const warmUntil = performance.now() + 2000;
@@ -54,6 +71,7 @@ async function measure(lanes: number, seconds: number, worker: (lane: number) =>
     }),
   );
   const latencies: number[] = [];
+  const dbCpuBefore = mariadbCpuMs();
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(
@@ -66,8 +84,10 @@ async function measure(lanes: number, seconds: number, worker: (lane: number) =>
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
+  const dbCpuAfter = mariadbCpuMs();
   latencies.sort((a, b) => a - b);
-  return { rate: latencies.length / elapsed, count: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  const dbCpuPerOp = dbCpuBefore === null || dbCpuAfter === null || latencies.length === 0 ? null : (dbCpuAfter - dbCpuBefore) / latencies.length;
+  return { rate: latencies.length / elapsed, count: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), dbCpuPerOp };
 }
 
 interface Answer {
@@ -273,6 +293,11 @@ try {
   const least = await floor(flows.db, flows.plan);
   log(`  ${least.rate.toFixed(1)} flows/s (p50 ${least.p50.toFixed(1)} ms, p99 ${least.p99.toFixed(1)} ms, ${least.count} flows)`);
   log(`ratio checkout : floor = ${(flows.rate / least.rate).toFixed(3)}; floor : H3 = ${(least.rate / raw.rate).toFixed(3)}`);
+  if (flows.dbCpuPerOp !== null && least.dbCpuPerOp !== null) {
+    // The database's own CPU per flow bounds every server: with all cores given to MariaDB and none to the server.
+    const cores = availableParallelism();
+    log(`MariaDB CPU per flow: checkout ${flows.dbCpuPerOp.toFixed(1)} ms, floor ${least.dbCpuPerOp.toFixed(1)} ms: ${cores} cores allow at most ${((cores * 1000) / least.dbCpuPerOp).toFixed(0)} flows/s for these statements, with a server that costs nothing`);
+  }
 } finally {
   await dropDatabase(flows.db);
 }
