@@ -48,8 +48,8 @@ export async function captureStatements(admin: Connection, steps: readonly { nam
 
   const out: Record<string, string[]> = {};
   let current: string[] | null = null;
-  /** Per connection: whether its open transaction is background work (dropped) or the flow's. */
-  const open = new Map<number, { background: boolean; held: string[] }>();
+  /** Per connection, its open transaction: the step it began in (null: before or after the flow), and whether it is background work. */
+  const open = new Map<number, { step: string[] | null; background: boolean; held: string[] }>();
   for (const row of rows) {
     const sql = String(row.argument).trim();
     const marker = /^select 'bw-floor:(\w+)'$/.exec(sql);
@@ -57,22 +57,22 @@ export async function captureStatements(admin: Connection, steps: readonly { nam
       current = marker[1] === 'end' ? null : (out[marker[1]!] = []);
       continue;
     }
-    if (!current) continue;
-    const tx = open.get(row.thread_id);
     if (sql === 'BEGIN' || /^start transaction/i.test(sql)) {
-      open.set(row.thread_id, { background: false, held: [sql] });
+      open.set(row.thread_id, { step: current, background: false, held: [sql] });
       continue;
     }
-    if (tx && tx.held.length === 1 && BACKGROUND.some((p) => p.test(sql))) tx.background = true;
+    const tx = open.get(row.thread_id);
     if (tx) {
+      if (tx.held.length === 1 && BACKGROUND.some((p) => p.test(sql))) tx.background = true;
       tx.held.push(sql);
       if (sql === 'COMMIT' || sql === 'ROLLBACK') {
-        if (!tx.background) current.push(...tx.held);
+        if (tx.step && !tx.background) tx.step.push(...tx.held);
         open.delete(row.thread_id);
       }
       continue;
     }
-    if (!BACKGROUND.some((p) => p.test(sql))) current.push(sql);
+    // A COMMIT of a transaction that began before the log was on is not the flow's.
+    if (current && sql !== 'COMMIT' && sql !== 'ROLLBACK' && !BACKGROUND.some((p) => p.test(sql))) current.push(sql);
   }
   return out;
 }

@@ -234,6 +234,8 @@ async function checkout() {
         { name: 'purchase', run: async () => void (await must(`/1.0/kb/accounts/${accountId}/payments`, { transactionType: 'PURCHASE', amount: 19.99, currency: 'USD' })) },
       ]);
       const recordIds = await insertedRecordIds(admin, db, steps);
+      // BENCH_FLOOR_DUMP=1: the captured statements, to see what a step sends.
+      if (process.env['BENCH_FLOOR_DUMP']) for (const [name, list] of Object.entries(steps)) for (const sql of list) log(`  [${name}] ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
       return { ...result, stepP50, db, plan: { steps, recordIds } };
     } finally {
       await admin.end();
