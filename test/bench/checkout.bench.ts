@@ -121,18 +121,24 @@ async function stop(child: ChildProcess): Promise<void> {
 
 const randomPort = () => 20000 + Math.floor(Math.random() * 20000);
 
-// ---- H3 -------------------------------------------------------------------------------------------
-
-async function h3() {
-  const db = `bw_bench_h3_${suffix}`;
+/** Starts one of the bench's helper servers (plain ESM, its own process) on a free port; it prints `listening` once up. */
+async function startHelper(script: string, env: (port: number) => Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const port = randomPort();
-  const child = spawn(process.execPath, ['test/bench/h3-server.mjs'], { cwd: root, env: { ...process.env, H3_DB: db, H3_PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, ...env(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('listening')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`h3 server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+  return { child, port };
+}
+
+// ---- H3 -------------------------------------------------------------------------------------------
+
+async function h3() {
+  const db = `bw_bench_h3_${suffix}`;
+  const { child, port } = await startHelper('test/bench/h3-server.mjs', (port) => ({ H3_DB: db, H3_PORT: String(port) }));
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
     let failures = 0;
@@ -256,14 +262,7 @@ async function floor(db: string, plan: { steps: StepStatements; recordIds: Recor
   const dir = await mkdtemp(join(tmpdir(), 'bw-bench-floor-'));
   const planFile = join(dir, 'plan.json');
   await writeFile(planFile, JSON.stringify(plan));
-  const port = randomPort();
-  const child = spawn(process.execPath, ['test/bench/checkout-floor-server.mjs'], { cwd: root, env: { ...process.env, FLOOR_DB: db, FLOOR_PORT: String(port), FLOOR_PLAN: planFile }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
-  });
+  const { child, port } = await startHelper('test/bench/checkout-floor-server.mjs', (port) => ({ FLOOR_DB: db, FLOOR_PORT: String(port), FLOOR_PLAN: planFile }));
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
     let failures = 0;
