@@ -40,7 +40,9 @@ describe('a server killed with SIGKILL in the middle of a stream of writes', () 
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed once the stream is well under way (a fixed delay found only one write done on a loaded machine).
+    await expect.poll(() => acknowledged, { timeout: 30_000, interval: 50 }).toBeGreaterThan(10);
+    await new Promise((r) => setTimeout(r, 200));
     await first.kill();
     stop = true;
     await Promise.all(writers);

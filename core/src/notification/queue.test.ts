@@ -102,7 +102,8 @@ describe('the notification queue', () => {
     await schedule('broken', at, { name: 'broken' });
     for (let i = 0; i < MAX_NOTIFICATION_ATTEMPTS; i++) {
       queues[0]!.wake();
-      await expect.poll(() => calls).toBe(i + 1);
+      // Generous: under load one retry can take longer than expect.poll's 1 s default.
+      await expect.poll(() => calls, { timeout: 15_000 }).toBe(i + 1);
       moveClockTo(clock.now().plus({ hours: 5 }));
     }
     await idle();

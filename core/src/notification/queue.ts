@@ -76,7 +76,9 @@ export function scheduleNotification(em: EntityManager, ctx: CallContext, clock:
  *   once, each account at most once at a time (a bill run of 2,000 accounts is not one long line); across
  *   accounts there is no order, as between nodes;
  * - a failing handler is retried later (RETRY_MINUTES of business time), then kept as DEAD;
- * - every node polls (KB-style) and `wake()` polls at once (the test clock calls it when time moves).
+ * - every node polls (KB-style) and `wake()` polls at once (the test clock calls it when time moves);
+ * - `onPoll` hooks run after each poll's due rows, for periodic sweeps that go by the same (test) clock
+ *   (the payment janitor's search for interrupted calls).
  * Proved by notification/queue.test.ts.
  */
 export class NotificationQueue {
@@ -84,6 +86,7 @@ export class NotificationQueue {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #handlers = new Map<string, NotificationHandler>();
+  readonly #pollHooks: (() => Promise<void>)[] = [];
   readonly #tenants: TenantRefs;
   readonly #poller: Poller;
   readonly #concurrency: number;
@@ -103,6 +106,11 @@ export class NotificationQueue {
   register(queueName: string, handler: NotificationHandler): void {
     if (this.#handlers.has(queueName)) throw new Error(`notification queue ${queueName} is registered twice`);
     this.#handlers.set(queueName, handler);
+  }
+
+  /** Runs `hook` after every poll (each node, every `pollMs` and on `wake()`); it decides itself whether it is time. */
+  onPoll(hook: () => Promise<void>): void {
+    this.#pollHooks.push(hook);
   }
 
   start(pollMs = 500): void {
@@ -132,7 +140,11 @@ export class NotificationQueue {
     while (!this.#poller.stopped) {
       const candidates = await this.#candidates(this.#concurrency * CANDIDATES_PER_WORKER);
       // Nothing fired: another node holds them; the next poll looks again instead of spinning.
-      if (candidates.length === 0 || !(await this.#fireEach(candidates))) return;
+      if (candidates.length === 0 || !(await this.#fireEach(candidates))) break;
+    }
+    for (const hook of this.#pollHooks) {
+      if (this.#poller.stopped) return;
+      await hook().catch((err: unknown) => this.#logger.error({ err }, 'notification poll hook failed'));
     }
   }
 

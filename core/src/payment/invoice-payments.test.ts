@@ -63,7 +63,7 @@ beforeAll(async () => {
   payments = createPaymentService({
     db, clock: systemClock, logger, gateway, tags: { add: async () => undefined }, objects,
     bus: { subscribe: (_name, _types, handle) => void consumers.push(handle) },
-    notifications: { register: (name, handler) => void queues.set(name, handler) },
+    notifications: { register: (name, handler) => void queues.set(name, handler), onPoll: () => undefined },
   });
 });
 afterAll(async () => {

@@ -143,6 +143,34 @@ describe('the janitor', () => {
     expect(retried.transaction.status).toBe('SUCCESS');
   }, 30_000);
 
+  it('settles an interrupted call once when two nodes sweep at the same moment, and schedules no notification for it', async () => {
+    gatewayConfig = '';
+    // A second node: its own queue and payment service on the same database and clock.
+    const otherQueue = new NotificationQueue({ db, clock, logger });
+    const other = createPaymentService({ db, clock, logger, gateway: createPaymentGateway({ plugins, tenants, logger, deadlineMs: 1_500 }), tags: { add: async () => undefined }, objects: new ObjectRegistry(), notifications: otherQueue, tenants });
+    otherQueue.start(50);
+    try {
+      const account = await payer();
+      void payments.createPayment(ctx, { accountId: account.id, transactionType: 'PURCHASE', amount: new Decimal('9'), properties: [{ key: 'crash', value: true }] });
+      await expect.poll(() => hung.size).toBe(2);
+      const [payment] = await payments.listAccountPayments(ctx, account.id);
+      const transactionId = payment!.transactions[0]!.id;
+      const janitorRows = async () => (await db.fork().getConnection().execute("select count(*) as n from notifications where queue_name = 'payment-janitor' and payload like ?", [`%${transactionId}%`])) as { n: number }[];
+      expect(Number((await janitorRows())[0]!.n)).toBe(0);
+
+      clock.setOffset(clock.offsetMs + (12 * 60 + 1) * 60_000);
+      queue.wake();
+      otherQueue.wake();
+      await expect.poll(async () => (await queue.due(null, clock.now())) || (await otherQueue.due(null, clock.now())) || payments.pendingInvoicePayments() + other.pendingInvoicePayments() > 0, { timeout: 15_000, interval: 50 }).toBe(false);
+
+      expect(await statusOf(payment!.id)).toEqual(['PURCHASE PLUGIN_FAILURE 0']);
+      const updates = (await db.fork().getConnection().execute("select count(*) as n from audit_log where target_id = ? and change_type = 'UPDATE'", [transactionId])) as { n: number }[];
+      expect(Number(updates[0]!.n)).toBe(1);
+    } finally {
+      await otherQueue.stop();
+    }
+  }, 30_000);
+
   it('leaves a PENDING transaction PENDING while the gateway still says so, and completes it at the next check', async () => {
     gatewayConfig = '';
     const account = await payer();

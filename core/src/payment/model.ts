@@ -66,7 +66,8 @@ export const PaymentEntity = auditedEntity(
       inFlightSince: p.datetime(3).nullable(),
     },
     uniques: [{ properties: ['tenantRecordId', 'externalKey'] }],
-    indexes: [{ properties: ['tenantRecordId', 'accountRecordId'] }, { properties: ['tenantRecordId', 'recordId'] }],
+    // inFlightSince: the janitor's sweep for calls interrupted before their result was recorded (janitor.ts).
+    indexes: [{ properties: ['tenantRecordId', 'accountRecordId'] }, { properties: ['tenantRecordId', 'recordId'] }, { properties: ['inFlightSince'] }],
   }),
   { objectType: 'PAYMENT', tableName: 'PAYMENTS' },
 );

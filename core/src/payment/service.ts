@@ -35,7 +35,7 @@ export interface PaymentServiceOptions {
   readonly objects?: ObjectRegistry | null;
   /** With both, INVOICE_CREATION pays the invoice (invoice-payments.ts). */
   readonly bus?: Pick<Bus, 'subscribe'> | null;
-  readonly notifications?: Pick<NotificationQueue, 'register'> | null;
+  readonly notifications?: Pick<NotificationQueue, 'register' | 'onPoll'> | null;
   /** The `paymentControl` extension point (control-plugins.ts); null: named control plugins are ignored. */
   readonly control?: PaymentControl | null;
   /** KB_PAYMENT_RETRY_DAYS, and the tenants whose PER_TENANT_CONFIG may override it (retries.ts). */
