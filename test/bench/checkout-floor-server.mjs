@@ -27,9 +27,16 @@ function rewrite(sql, flow) {
     if (s.startsWith('insert')) s = s.replaceAll(`'${account}'`, `'${flow.ids.accounts}'`);
     s = s.replace(`from accounts where record_id = ${account} `, `from accounts where record_id = ${flow.ids.accounts} `);
   }
-  const updated = /^update `(\w+)`/.exec(s);
+  const updated = /^update `(\w+)` set/.exec(s);
   if (updated && original[updated[1]] !== undefined && flow.ids[updated[1]] !== undefined) {
     s = s.replace(`\`record_id\` in (${original[updated[1]]})`, `\`record_id\` in (${flow.ids[updated[1]]})`);
+  }
+  // A multi-table UPDATE (`update \`a\` t0, \`b\` t1 set ... where t0.\`record_id\` = N and ...`): each alias's row.
+  const tables = /^update ((?:`\w+` t\d+(?:, )?)+) set/.exec(s);
+  if (tables) {
+    for (const [, table, alias] of tables[1].matchAll(/`(\w+)` (t\d+)/g)) {
+      if (original[table] !== undefined && flow.ids[table] !== undefined) s = s.replace(`${alias}.\`record_id\` = ${original[table]}`, `${alias}.\`record_id\` = ${flow.ids[table]}`);
+    }
   }
   return s;
 }

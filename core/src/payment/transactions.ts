@@ -282,39 +282,42 @@ export function createTransactionPath(deps: PaymentDeps) {
   /** Step (c). */
   async function finish(ctx: CallContext, begun: Begun, result: GatewayResult, after?: FinishHook): Promise<TransactionOutcome> {
     return writeTx(db, ctx, async (tx) => {
-      await lockAccount(tx, ctx.tenant.recordId, begun.accountRecordId);
       const writes = new LeanWrites(tx);
       const now = clock.now().toJSDate();
       const stamp = { updatedDate: now, updatedBy: ctx.createdBy };
-      const payment = await leanFindOne<PaymentRow>(tx, PaymentEntity, { id: begun.paymentId });
+      // The account lock and the payment in one statement (the payment's account is begun.accountRecordId).
+      const payment = await leanFindOne<PaymentRow>(tx, PaymentEntity, { id: begun.paymentId, accountRecordId: begun.accountRecordId }, { lockingAccount: true });
       // All the payment's transactions at once: this one to update, and the rest for the answer (the account lock
       // and the in-flight mark keep other requests from adding one meanwhile).
       const all = payment ? await leanFind<PaymentTransactionRow>(tx, PaymentTransactionEntity, { paymentId: payment.id }) : [];
       const row = all.find((t) => t.id === begun.transactionId);
       if (!payment || !row) throw new BillingError('UNEXPECTED_ERROR', `Payment ${begun.paymentId} or its transaction ${begun.transactionId} is gone`);
       const previous = row.transactionStatus as TransactionStatus;
-      await writes.update(PaymentTransactionEntity, row, {
-        transactionStatus: result.status,
-        processedAmount: result.processedAmount.toFixed(),
-        processedCurrency: result.processedCurrency,
-        gatewayErrorCode: result.gatewayErrorCode,
-        gatewayErrorMsg: result.gatewayErrorMsg,
-        firstPaymentReferenceId: result.firstPaymentReferenceId ?? row.firstPaymentReferenceId,
-        secondPaymentReferenceId: result.secondPaymentReferenceId ?? row.secondPaymentReferenceId,
-        pluginProperties: storedProperties(result.properties),
-        ...(RELEASING.includes(result.status) ? { activeKey: null } : {}),
-        ...stamp,
-      });
-
+      // Step (a)'s attempt row when this call began it: the attempt belongs to this one call, nothing else writes it.
+      const attempt = !row.attemptId ? null : begun.attempt?.id === row.attemptId ? begun.attempt : await leanFindOne<PaymentAttemptRow>(tx, PaymentAttemptEntity, { id: row.attemptId });
       const next = nextStates(payment, begun.type, result.status);
       const released = payment.inFlightTransactionId === row.id ? { inFlightTransactionId: null, inFlightSince: null } : {};
-      await writes.update(PaymentEntity, payment, { stateName: next.stateName, lastSuccessStateName: next.lastSuccessStateName, ...released, ...stamp });
-
-      if (row.attemptId) {
-        // Step (a)'s row when this call began it: the attempt belongs to this one call, nothing else writes it.
-        const attempt = begun.attempt?.id === row.attemptId ? begun.attempt : await leanFindOne<PaymentAttemptRow>(tx, PaymentAttemptEntity, { id: row.attemptId });
-        if (attempt) await writes.update(PaymentAttemptEntity, attempt, { stateName: result.status === 'SUCCESS' || result.status === 'PENDING' ? 'SUCCESS' : 'ABORTED', ...stamp });
-      }
+      // The transaction, its payment and its attempt in one statement.
+      await writes.updateTogether([
+        {
+          entity: PaymentTransactionEntity,
+          row,
+          changes: {
+            transactionStatus: result.status,
+            processedAmount: result.processedAmount.toFixed(),
+            processedCurrency: result.processedCurrency,
+            gatewayErrorCode: result.gatewayErrorCode,
+            gatewayErrorMsg: result.gatewayErrorMsg,
+            firstPaymentReferenceId: result.firstPaymentReferenceId ?? row.firstPaymentReferenceId,
+            secondPaymentReferenceId: result.secondPaymentReferenceId ?? row.secondPaymentReferenceId,
+            pluginProperties: storedProperties(result.properties),
+            ...(RELEASING.includes(result.status) ? { activeKey: null } : {}),
+            ...stamp,
+          } satisfies Partial<PaymentTransactionRow>,
+        },
+        { entity: PaymentEntity, row: payment, changes: { stateName: next.stateName, lastSuccessStateName: next.lastSuccessStateName, ...released, ...stamp } satisfies Partial<PaymentRow> },
+        ...(attempt ? [{ entity: PaymentAttemptEntity, row: attempt, changes: { stateName: result.status === 'SUCCESS' || result.status === 'PENDING' ? 'SUCCESS' : 'ABORTED', ...stamp } satisfies Partial<PaymentAttemptRow> }] : []),
+      ]);
 
       emitEvent(tx, ctx, clock, {
         eventType: result.status === 'SUCCESS' || result.status === 'PENDING' ? 'PAYMENT_SUCCESS' : 'PAYMENT_FAILED',

@@ -3,7 +3,7 @@ import { auditRowsFor, insertAuditRows } from '../audit/bulk-insert.js';
 import type { AuditRowData } from '../audit/audit-row.js';
 import { auditedAs } from '../audit/audited.js';
 import { insertStatements, literalOf } from './multi-row-insert.js';
-import { updateStatement } from './update-statement.js';
+import { multiTableUpdateStatement, updateStatement } from './update-statement.js';
 import { scopedTenant } from './plain-rows.js';
 
 /**
@@ -28,13 +28,13 @@ function metaOf(em: EntityManager, entity: EntitySchema<any, any>): EntityMetada
   return em.getMetadata().get(entity.meta.className);
 }
 
-function conditions(em: EntityManager, meta: EntityMetadata, where: Where): string {
+function conditions(em: EntityManager, meta: EntityMetadata, where: Where, prefix = ''): string {
   const platform = em.getPlatform();
-  const parts = [`${platform.quoteIdentifier('tenant_record_id')} = ${scopedTenant(em)}`];
+  const parts = [`${prefix}${platform.quoteIdentifier('tenant_record_id')} = ${scopedTenant(em)}`];
   for (const [name, value] of Object.entries(where)) {
     const prop = meta.properties[name];
     if (!prop) throw new Error(`lean rows: ${meta.className} has no property ${name}`);
-    const column = platform.quoteIdentifier(prop.fieldNames[0]!);
+    const column = prefix + platform.quoteIdentifier(prop.fieldNames[0]!);
     parts.push(value === null ? `${column} is null` : `${column} = ${literalOf(prop, value, platform)}`);
   }
   return parts.join(' and ');
@@ -45,16 +45,24 @@ interface FindOptions {
   readonly forUpdate?: boolean;
   /** Record order (the default). Off for a lookup by a key: ORDER BY with LIMIT can lead MariaDB to scan the primary key instead. */
   readonly ordered?: boolean;
+  /**
+   * Also takes the account lock (the row's account, `for update`, as lockAccount takes it) in the same
+   * statement, by joining the account into the locking read: one round trip for lock and read.
+   */
+  readonly lockingAccount?: boolean;
 }
 
 /** Rows matching `where` (equalities, in the em's tenant), in record order. */
 export async function leanFind<T extends object>(em: EntityManager, entity: EntitySchema<any, any>, where: Where, options: FindOptions = {}): Promise<T[]> {
   const meta = metaOf(em, entity);
   const platform = em.getPlatform();
-  let sql = `select * from ${platform.quoteIdentifier(meta.tableName)} where ${conditions(em, meta, where)}`;
-  if (options.ordered !== false) sql += ` order by ${platform.quoteIdentifier('record_id')}`;
+  const q = (name: string) => platform.quoteIdentifier(name);
+  let sql = options.lockingAccount
+    ? `select t.* from ${q(meta.tableName)} t join ${q('accounts')} a on a.${q('record_id')} = t.${q('account_record_id')} where ${conditions(em, meta, where, 't.')}`
+    : `select * from ${q(meta.tableName)} where ${conditions(em, meta, where)}`;
+  if (options.ordered !== false) sql += ` order by ${options.lockingAccount ? 't.' : ''}${q('record_id')}`;
   if (options.limit !== undefined) sql += ` limit ${Math.trunc(options.limit)}`;
-  if (options.forUpdate) sql += ' for update';
+  if (options.forUpdate || options.lockingAccount) sql += ' for update';
   const raw = (await em.getConnection().execute(sql, [], 'all', em.getTransactionContext())) as Record<string, unknown>[];
   const driver = em.getDriver();
   // The result mapper renames columns and parses dates; custom types (JSON) convert here, as hydration would.
@@ -67,8 +75,15 @@ export async function leanFind<T extends object>(em: EntityManager, entity: Enti
 }
 
 /** The row with this key (`where` names a unique key, as findOne's callers do), or null. */
-export async function leanFindOne<T extends object>(em: EntityManager, entity: EntitySchema<any, any>, where: Where, options: { readonly forUpdate?: boolean } = {}): Promise<T | null> {
+export async function leanFindOne<T extends object>(em: EntityManager, entity: EntitySchema<any, any>, where: Where, options: { readonly forUpdate?: boolean; readonly lockingAccount?: boolean } = {}): Promise<T | null> {
   return (await leanFind<T>(em, entity, where, { ...options, limit: 1, ordered: false }))[0] ?? null;
+}
+
+/** One row's changes for LeanWrites.updateTogether. */
+export interface RowUpdate {
+  readonly entity: EntitySchema<any, any>;
+  readonly row: { recordId: number };
+  readonly changes: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -97,13 +112,29 @@ export class LeanWrites {
    * row's are not changes; with none left nothing is written or applied, as a flush writes nothing for them.
    */
   async update<T extends { recordId: number }>(entity: EntitySchema<any, any>, row: T, changes: Partial<T>): Promise<void> {
-    const current = row as Record<string, unknown>;
-    if (!Object.entries(changes).some(([name, value]) => !STAMPS.has(name) && !sameValue(current[name], value))) return;
-    await this.#run(updateStatement(this.#em, entity.meta.className, changes, { tenantRecordId: scopedTenant(this.#em), recordIds: [row.recordId] }));
-    Object.assign(row, changes);
-    // As the recorder: turning isActive off is Kill Bill's soft delete.
-    const changeType = changes['isActive' as keyof T] === false ? 'DELETE' : 'UPDATE';
-    if (auditedAs(entity.meta.className)) this.#audits.push(...auditRowsFor(this.#em, entity, [current], changeType));
+    await this.updateTogether([{ entity, row, changes }]);
+  }
+
+  /**
+   * `update` of rows of different tables in one statement (multiTableUpdateStatement): the same rows,
+   * values and audit rows as one `update` each. Rows without a change are left out, as `update` leaves them.
+   */
+  async updateTogether(updates: readonly RowUpdate[]): Promise<void> {
+    const changed = updates.filter(({ row, changes }) => Object.entries(changes).some(([name, value]) => !STAMPS.has(name) && !sameValue((row as Record<string, unknown>)[name], value)));
+    if (changed.length === 0) return;
+    const tenantRecordId = scopedTenant(this.#em);
+    const [only] = changed;
+    await this.#run(
+      changed.length === 1
+        ? updateStatement(this.#em, only!.entity.meta.className, only!.changes, { tenantRecordId, recordIds: [only!.row.recordId] })
+        : multiTableUpdateStatement(this.#em, tenantRecordId, changed.map((u) => ({ entityName: u.entity.meta.className, set: u.changes, recordId: u.row.recordId }))),
+    );
+    for (const { entity, row, changes } of changed) {
+      Object.assign(row, changes);
+      // As the recorder: turning isActive off is Kill Bill's soft delete.
+      const changeType = (changes as Record<string, unknown>)['isActive'] === false ? 'DELETE' : 'UPDATE';
+      if (auditedAs(entity.meta.className)) this.#audits.push(...auditRowsFor(this.#em, entity, [row as Record<string, unknown>], changeType));
+    }
   }
 
   /** One statement; driver errors become MikroORM's (UniqueConstraintViolationException ...), as from a flush. */
