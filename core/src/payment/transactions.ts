@@ -93,17 +93,23 @@ export function noSuchPayment(what: string): BillingError {
   return new BillingError('PAYMENT_NO_SUCH_PAYMENT', `Payment ${what} does not exist`, { payment: what });
 }
 
-/** paymentByTarget as a plain row (persistence/lean-rows.ts). */
-async function plainPaymentByTarget(em: EntityManager, target: PaymentTarget): Promise<PaymentRow> {
-  const row = await leanFindOne<PaymentRow>(em, PaymentEntity, 'paymentId' in target ? { id: target.paymentId } : { externalKey: target.paymentExternalKey });
+/** What a payment target names: its id or its external key. */
+function targetKey(target: PaymentTarget): { id: string } | { externalKey: string } {
+  return 'paymentId' in target ? { id: target.paymentId } : { externalKey: target.paymentExternalKey };
+}
+
+function found(row: PaymentRow | null, target: PaymentTarget): PaymentRow {
   if (!row) throw noSuchPayment('paymentId' in target ? target.paymentId : target.paymentExternalKey);
   return row;
 }
 
+/** paymentByTarget as a plain row (persistence/lean-rows.ts). */
+async function plainPaymentByTarget(em: EntityManager, target: PaymentTarget): Promise<PaymentRow> {
+  return found(await leanFindOne<PaymentRow>(em, PaymentEntity, targetKey(target)), target);
+}
+
 export async function paymentByTarget(em: EntityManager, target: PaymentTarget): Promise<PaymentRow> {
-  const row = 'paymentId' in target ? await em.findOne(PaymentEntity, { id: target.paymentId }) : await em.findOne(PaymentEntity, { externalKey: target.paymentExternalKey });
-  if (!row) throw noSuchPayment('paymentId' in target ? target.paymentId : target.paymentExternalKey);
-  return row;
+  return found(await em.findOne(PaymentEntity, targetKey(target)), target);
 }
 
 export function createTransactionPath(deps: PaymentDeps) {
